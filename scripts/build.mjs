@@ -1,0 +1,62 @@
+// One esbuild script for everything that ships and everything that tests it:
+//   node scripts/build.mjs [--production] [--watch] [--tests]
+// dist/extension.js  the VS Code extension (Node, CommonJS, `vscode` external)
+// dist/cli.js        the command-line tool (same core)
+// out/               test and benchmark bundles (with --tests)
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, rmSync, chmodSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+const tests = args.has('--tests');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+function walk(dir, pick) {
+  let out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out = out.concat(walk(p, pick));
+    else if (pick(p)) out.push(p);
+  }
+  return out;
+}
+
+const builds = [
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+if (tests) {
+  rmSync('out', { recursive: true, force: true });
+  const entries = [...walk('test', (p) => p.endsWith('.test.ts')), ...walk('bench', (p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))];
+  builds.push({
+    ...common,
+    minify: false,
+    sourcemap: 'inline',
+    entryPoints: entries.map((p) => ({ in: p, out: relative('.', p).replace(/\.ts$/, '') })),
+    outdir: 'out',
+    // Test tools stay outside the bundles; the code under test is bundled as it ships.
+    external: ['vscode', 'fast-check', 'ajv', 'ajv-draft-04', 'playwright-core', '@vscode/test-electron'],
+  });
+}
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+  console.log('watching…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  try {
+    chmodSync('dist/cli.js', 0o755);
+  } catch {}
+}

@@ -1,0 +1,215 @@
+import { familySpace, formatAddresses } from '../model/addresses';
+import type { Finding, Gap, RelatedLocation } from '../model/finding';
+import { severityOf } from '../model/finding';
+import { IntervalSet } from '../model/intervals';
+import type { Policy } from '../model/policy';
+import { formatFlow } from '../model/ports';
+import { Region } from '../model/region';
+import type { SourceFile, SourceRange } from '../model/source';
+import type { ReadinessConfig } from '../config/types';
+import type { Format, FlowToAllow } from '../formats/types';
+import type { Requirement } from '../requirements/types';
+import { classify, evaluateFlow, type FlowContext, type Piece } from './evaluate';
+import { flowContexts } from './flows';
+
+type Ref = { readonly range: SourceRange; readonly text: string };
+
+interface FlowOutcome {
+  readonly ctx: FlowContext;
+  readonly blocked: Gap[];
+  readonly unknown: Gap[];
+  readonly allowedBy: Ref[];
+  readonly anyAllowed: boolean;
+  readonly blockedRegion: Region;
+}
+
+/** Whether a requirement is about this policy's direction of traffic. */
+export function appliesTo(req: Requirement, policy: Policy): boolean {
+  if (req.kind !== 'flow') return false;
+  if ((req.direction ?? 'egress') === 'egress') return policy.direction === 'egress' || policy.direction === 'forward';
+  return (policy.direction === 'ingress' || policy.direction === 'forward') && !policy.stateful;
+}
+
+function refsOf(pieces: readonly Piece[], region: Region, pick: (p: Piece) => boolean): Ref[] {
+  const out = new Map<string, Ref>();
+  for (const p of pieces) {
+    if (!pick(p) || p.region.intersect(region).isEmpty()) continue;
+    const key = `${p.decider.range.start.line}:${p.decider.range.start.column}`;
+    if (!out.has(key)) out.set(key, { range: p.decider.range, text: p.decider.kind === 'default' ? p.decider.text : p.decider.text });
+  }
+  return [...out.values()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+}
+
+function gapsOf(ctx: FlowContext, region: Region, exactAddresses: boolean, universe: IntervalSet): { ports: IntervalSet; addrs: IntervalSet; text: string; addresses?: string }[] {
+  return region.boxes().map((b) => {
+    const partial = exactAddresses && !b.addrs.equals(universe);
+    const text = formatFlow(ctx.protocol, b.ports) + (partial ? ` to ${formatAddresses(b.addrs)}` : '');
+    return { ports: b.ports, addrs: b.addrs, text, ...(partial && { addresses: formatAddresses(b.addrs) }) };
+  });
+}
+
+function portPairs(set: IntervalSet): [number, number][] {
+  return set.intervals.map(([lo, hi]) => [Number(lo), Number(hi)]);
+}
+
+function evaluateContext(policy: Policy, ctx: FlowContext): FlowOutcome | undefined {
+  const universe = ctx.universe.intersect(familySpace(policy.family));
+  const U = Region.box(ctx.remotePorts, universe);
+  if (U.isEmpty()) return undefined;
+  const pieces = evaluateFlow(policy, ctx);
+  const cls = classify(pieces, U);
+  let blocked = cls.blocked;
+  let unknown = cls.unknown;
+  let allowed = cls.allowed;
+  const exact = ctx.universeKind === 'cidrs';
+  let partialNote: Map<string, string> | undefined;
+  if (!exact) {
+    // Host names: a port counts only when every address the hosts could have is decided alike.
+    const all = U.ports();
+    const metPorts = all.subtract(U.subtract(allowed).ports());
+    const blockedPorts = all.subtract(U.subtract(blocked).ports());
+    allowed = U.intersectBox(metPorts, universe);
+    blocked = U.intersectBox(blockedPorts, universe);
+    unknown = U.subtract(allowed).subtract(blocked);
+    partialNote = new Map();
+    for (const b of cls.allowed.intersect(unknown).boxes()) {
+      const who = ctx.universeKind === 'resolver' ? 'the resolver' : "the platform's hosts";
+      partialNote.set(
+        formatFlow(ctx.protocol, b.ports),
+        `allowed only to ${formatAddresses(b.addrs)}: whether ${who} are among these addresses is not known from this file` +
+          (ctx.universeKind === 'platform' ? ' (list the published ranges as allowedIps in .opentok-readiness.yaml to decide)' : ''),
+      );
+    }
+  }
+  const blockedGaps: Gap[] = gapsOf(ctx, blocked, exact, universe).map((g) => {
+    const gapRegion = Region.box(g.ports, g.addrs);
+    return {
+      protocol: ctx.protocol,
+      ports: portPairs(g.ports),
+      text: g.text,
+      ...(g.addresses && { addresses: g.addresses }),
+      by: refsOf(pieces, gapRegion, (p) => p.outcome === 'deny'),
+    };
+  });
+  const unknownGaps: Gap[] = gapsOf(ctx, unknown, exact, universe).map((g) => {
+    const gapRegion = Region.box(g.ports, g.addrs);
+    const reasons = new Set<string>();
+    for (const p of pieces) {
+      if (p.region.intersect(gapRegion).isEmpty()) continue;
+      for (const c of p.conditions) reasons.add(c.range ? `${c.reason} (line ${c.range.start.line})` : `${c.reason} (line ${p.decider.range.start.line})`);
+    }
+    for (const [flow, note] of partialNote ?? []) if (flow === formatFlow(ctx.protocol, g.ports) || reasons.size === 0) reasons.add(note);
+    return {
+      protocol: ctx.protocol,
+      ports: portPairs(g.ports),
+      text: g.text,
+      ...(g.addresses && { addresses: g.addresses }),
+      reasons: [...reasons],
+      by: refsOf(pieces, gapRegion, (p) => p.conditions.length > 0 || p.outcome === 'unknown' || p.outcome === 'allow'),
+    };
+  });
+  return {
+    ctx,
+    blocked: blockedGaps,
+    unknown: unknownGaps,
+    allowedBy: refsOf(pieces, allowed, (p) => p.outcome === 'allow'),
+    anyAllowed: !allowed.isEmpty(),
+    blockedRegion: blocked,
+  };
+}
+
+function describeRef(r: Ref): string {
+  return `${r.text.startsWith('policy') || r.text.startsWith('the ') ? r.text : `"${r.text}"`} (line ${r.range.start.line})`;
+}
+
+/** Checks one flow requirement against one policy. */
+export function checkRequirement(
+  file: SourceFile,
+  format: Format,
+  policy: Policy,
+  req: Requirement,
+  config: ReadinessConfig,
+): Finding | undefined {
+  const outcomes = flowContexts(req, config)
+    .map((ctx) => evaluateContext(policy, ctx))
+    .filter((o): o is FlowOutcome => !!o);
+  if (outcomes.length === 0) return undefined;
+  const blocked = outcomes.flatMap((o) => o.blocked.map((g) => (o.ctx.label ? { ...g, text: `${o.ctx.label}: ${g.text}` } : g)));
+  const unknown = outcomes.flatMap((o) => o.unknown.map((g) => (o.ctx.label ? { ...g, text: `${o.ctx.label}: ${g.text}` } : g)));
+  const allowedBy = dedupe(outcomes.flatMap((o) => o.allowedBy));
+  const anyAllowed = outcomes.some((o) => o.anyAllowed);
+  const verdict = blocked.length > 0 ? (anyAllowed ? 'partially-met' : 'unmet') : unknown.length > 0 ? 'unknown' : 'met';
+
+  const where = `${policy.name}`;
+  let message: string;
+  let range: SourceRange = policy.range;
+  if (verdict === 'met') {
+    message = `${req.title}: met in ${where}${allowedBy[0] ? `, allowed by ${describeRef(allowedBy[0])}` : ''}.`;
+    range = allowedBy[0]?.range ?? policy.range;
+  } else if (blocked.length > 0) {
+    const parts = blocked.map((g) => `${g.text} is blocked by ${g.by.map(describeRef).join(' and ')}`);
+    const allowedText = verdict === 'partially-met' ? ' The rest is allowed.' : '';
+    const unknownText = unknown.length > 0 ? ` Undecided: ${unknown.map((g) => g.text).join('; ')}.` : '';
+    message = `${req.title}: ${verdict === 'unmet' ? 'not met' : 'partially met'} in ${where}. ${parts.join('; ')}.${allowedText}${unknownText}`;
+    range = blocked[0]!.by[0]?.range ?? policy.range;
+  } else {
+    const parts = unknown.map((g) => `${g.text}: ${(g.reasons ?? []).join('; ') || 'undecided'}`);
+    message = `${req.title}: cannot be decided from ${where}. ${parts.join('. ')}.`;
+    range = unknown[0]!.by[0]?.range ?? policy.range;
+  }
+
+  const related: RelatedLocation[] = [];
+  const seen = new Set([`${range.start.line}:${range.start.column}`]);
+  for (const g of [...blocked, ...unknown]) {
+    for (const r of g.by) {
+      const key = `${r.range.start.line}:${r.range.start.column}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      related.push({ file: file.path, range: r.range, message: `also decides ${g.text}` });
+    }
+  }
+  if (!seen.has(`${policy.range.start.line}:${policy.range.start.column}`)) {
+    related.push({ file: file.path, range: policy.range, message: `${policy.name}: ${policy.scope}` });
+  }
+  if (config.allowedIps && outcomes.some((o) => o.ctx.universeKind === 'cidrs' && !req.destinations?.cidrs && req.id !== 'custom-turn-reachable')) {
+    related.push({ file: config.allowedIps.file, range: config.allowedIps.range, message: `the platform's addresses come from this allowed-IP list (${config.allowedIps.count} entries)` });
+  }
+
+  const flowsToAllow: FlowToAllow[] = [];
+  for (const o of outcomes) {
+    for (const g of o.blocked) {
+      flowsToAllow.push({
+        protocol: g.protocol,
+        ports: g.ports,
+        direction: o.ctx.direction,
+        ...(o.ctx.universeKind === 'cidrs' && {
+          cidrs: (g.addresses ?? formatAddresses(o.ctx.universe.intersect(familySpace(policy.family)), 64)).split(', '),
+        }),
+      });
+    }
+  }
+  const fixes = flowsToAllow.length > 0 && format.fix ? format.fix({ file, policy, requirement: req, flows: flowsToAllow, blockedAt: range }) : [];
+
+  return {
+    ruleId: req.id,
+    level: req.level,
+    severity: severityOf(req.level),
+    message,
+    file: file.path,
+    range,
+    verdict,
+    policy: { name: policy.name, scope: policy.scope, range: policy.range },
+    blocked,
+    unknown,
+    allowedBy,
+    related,
+    fixes,
+    citations: req.citations,
+  };
+}
+
+function dedupe(refs: Ref[]): Ref[] {
+  const m = new Map<string, Ref>();
+  for (const r of refs) m.set(`${r.range.start.line}:${r.range.start.column}`, r);
+  return [...m.values()].sort((a, b) => a.range.start.line - b.range.start.line);
+}

@@ -1,0 +1,249 @@
+import type { IntervalSet } from '../model/intervals';
+import { LOOPBACK, familySpace } from '../model/addresses';
+import { ALL_PORTS, CLIENT_EPHEMERAL_PORTS, formatPorts, type Protocol } from '../model/ports';
+import { formatAddresses } from '../model/addresses';
+import { Region } from '../model/region';
+import type { Chain, ConnState, InterfaceMatch, Policy, Rule, Uncertainty } from '../model/policy';
+import type { SourceRange } from '../model/source';
+
+/**
+ * First-match evaluation over a region of (remote port, remote address)
+ * pairs. Conditions on other fields (interfaces, local addresses, named
+ * ports, unknown match modules) are three-valued: a rule that may match
+ * decides its part only "maybe", and a point whose possible outcomes
+ * disagree is reported as unknown, with the reason.
+ */
+
+/** How the remote side of a flow is known. */
+export type UniverseKind =
+  /** Published blocks: the verdict is exact per address. */
+  | 'cidrs'
+  /** Host names with no published addresses: only all-or-nothing address coverage decides. */
+  | 'platform'
+  /** The client's DNS resolver, wherever it is. */
+  | 'resolver';
+
+export interface FlowContext {
+  readonly protocol: Protocol;
+  readonly direction: 'egress' | 'reply';
+  readonly remotePorts: IntervalSet;
+  readonly universe: IntervalSet;
+  readonly universeKind: UniverseKind;
+  /** Names the flow in messages when the requirement has several destinations (custom TURN servers). */
+  readonly label?: string;
+}
+
+export interface Decider {
+  readonly range: SourceRange;
+  readonly text: string;
+  /** A rule, or the chain's default when no rule matched. */
+  readonly kind: 'rule' | 'default';
+}
+
+export type Outcome = 'allow' | 'deny' | 'unknown';
+
+export interface Piece {
+  readonly region: Region;
+  readonly outcome: Outcome;
+  readonly decider: Decider;
+  /** Empty when the rule certainly matches this part. */
+  readonly conditions: readonly Uncertainty[];
+}
+
+const MAX_DEPTH = 64;
+
+export function evaluateFlow(policy: Policy, ctx: FlowContext): Piece[] {
+  const pieces: Piece[] = [];
+  const start = Region.box(ctx.remotePorts, ctx.universe.intersect(familySpace(policy.family)));
+  if (start.isEmpty()) return pieces;
+  const entry = policy.chains.get(policy.entry);
+  if (!entry) {
+    pieces.push({
+      region: start,
+      outcome: 'unknown',
+      decider: { range: policy.range, text: `chain ${policy.entry} is not defined`, kind: 'default' },
+      conditions: [{ reason: `chain ${policy.entry} is not defined` }],
+    });
+    return pieces;
+  }
+  const returned = runChain(policy, ctx, entry, start, [], [entry.name], pieces);
+  if (!returned.isEmpty()) {
+    // Only a user chain used as an entry can return; treat as undecided.
+    pieces.push({
+      region: returned,
+      outcome: 'unknown',
+      decider: { range: entry.range ?? policy.range, text: `chain ${entry.name} returns without a verdict`, kind: 'default' },
+      conditions: [{ reason: `chain ${entry.name} has no default policy` }],
+    });
+  }
+  return pieces;
+}
+
+function runChain(
+  policy: Policy,
+  ctx: FlowContext,
+  chain: Chain,
+  incoming: Region,
+  inherited: readonly Uncertainty[],
+  stack: string[],
+  out: Piece[],
+): Region {
+  let remaining = incoming;
+  let returned = Region.EMPTY;
+  for (const rule of chain.rules) {
+    if (remaining.isEmpty()) break;
+    const m = matchRule(rule, ctx, policy);
+    if (!m) continue;
+    const hit = remaining.intersectBox(m.ports, m.addrs);
+    if (hit.isEmpty()) continue;
+    const conditions = m.uncertain.length === 0 ? inherited : [...inherited, ...m.uncertain];
+    const certain = m.uncertain.length === 0;
+    const decider: Decider = { range: rule.range, text: rule.text, kind: 'rule' };
+    const t = rule.target;
+    switch (t.kind) {
+      case 'accept':
+      case 'drop':
+      case 'reject':
+      case 'unknown': {
+        out.push({ region: hit, outcome: t.kind === 'accept' ? 'allow' : t.kind === 'unknown' ? 'unknown' : 'deny', decider, conditions: t.kind === 'unknown' ? [...conditions, { reason: t.reason, range: rule.range }] : conditions });
+        if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
+        break;
+      }
+      case 'continue':
+        break;
+      case 'return':
+        returned = returned.union(hit);
+        if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
+        break;
+      case 'jump':
+      case 'goto': {
+        const target = policy.chains.get(t.chain);
+        if (!target || stack.includes(t.chain) || stack.length >= MAX_DEPTH) {
+          const reason = !target ? `chain ${t.chain} is not defined in this file` : `jump to ${t.chain} loops or nests too deep`;
+          out.push({ region: hit, outcome: 'unknown', decider, conditions: [...conditions, { reason, range: rule.range }] });
+          if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
+          break;
+        }
+        stack.push(t.chain);
+        const back = runChain(policy, ctx, target, hit, conditions, stack, out);
+        stack.pop();
+        if (t.kind === 'goto') {
+          // A goto's returns go back to this chain's caller.
+          returned = returned.union(back);
+          if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
+        } else if (certain) {
+          remaining = remaining.subtractBox(m.ports, m.addrs).union(back);
+        }
+        break;
+      }
+    }
+  }
+  if (remaining.isEmpty()) return returned;
+  if (chain.default) {
+    out.push({
+      region: remaining,
+      outcome: chain.default.action === 'accept' ? 'allow' : chain.default.action === 'drop' ? 'deny' : 'unknown',
+      decider: { range: chain.default.range, text: chain.default.text, kind: 'default' },
+      conditions: chain.default.action === 'unknown' ? [...inherited, { reason: chain.default.text, range: chain.default.range }] : inherited,
+    });
+    return returned;
+  }
+  return returned.union(remaining);
+}
+
+interface RuleHit {
+  readonly ports: IntervalSet;
+  readonly addrs: IntervalSet;
+  readonly uncertain: Uncertainty[];
+}
+
+function matchRule(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | undefined {
+  const m = rule.match;
+  if (m.protocols && !m.protocols.has(ctx.protocol)) return undefined;
+  const egress = ctx.direction === 'egress';
+  const uncertain: Uncertainty[] = [];
+
+  const remotePorts = egress ? m.dstPorts : m.srcPorts;
+  const localPorts = egress ? m.srcPorts : m.dstPorts;
+  const remoteAddrs = egress ? m.dstAddrs : m.srcAddrs;
+  const localAddrs = egress ? m.srcAddrs : m.dstAddrs;
+
+  if (localPorts) {
+    if (!localPorts.overlaps(CLIENT_EPHEMERAL_PORTS)) return undefined;
+    if (!localPorts.covers(CLIENT_EPHEMERAL_PORTS)) {
+      uncertain.push({ reason: `matches only when the client's port is in ${formatPorts(localPorts)}`, range: rule.range });
+    }
+  }
+  if (localAddrs) {
+    const space = familySpace(policy.family).subtract(LOOPBACK);
+    if (!localAddrs.overlaps(space)) return undefined;
+    if (!localAddrs.covers(space)) {
+      uncertain.push({ reason: `matches only when the local address is in ${formatAddresses(localAddrs)}`, range: rule.range });
+    }
+  }
+  if (m.states) {
+    const state: ConnState = egress ? 'new' : 'established';
+    if (!m.states.has(state)) return undefined;
+  }
+  // On the way out the packet leaves through the internet-facing interface;
+  // a reply comes in through it. Forwarding chains see the inside interface too.
+  const outward = egress ? m.outInterface : m.inInterface;
+  const inward = egress ? m.inInterface : m.outInterface;
+  if (outward) {
+    const r = interfaceCondition(outward, 'internet-facing', rule.range);
+    if (r === false) return undefined;
+    if (r) uncertain.push(r);
+  }
+  if (inward && policy.direction === 'forward') {
+    const r = interfaceCondition(inward, 'inside', rule.range);
+    if (r === false) return undefined;
+    if (r) uncertain.push(r);
+  }
+  if (m.clusterPeers) {
+    if (ctx.universeKind !== 'resolver') return undefined;
+    uncertain.push(m.clusterPeers);
+  }
+  if (m.uncertain) uncertain.push(...m.uncertain);
+
+  const ports = remotePorts ?? ALL_PORTS;
+  const addrs = remoteAddrs ?? ctx.universe;
+  return { ports, addrs, uncertain };
+}
+
+function isLoopback(name: string): boolean {
+  return name === 'lo' || name === 'lo+';
+}
+
+/** false: never matches; undefined: always matches; otherwise the condition. */
+function interfaceCondition(i: InterfaceMatch, side: string, range: SourceRange): Uncertainty | false | undefined {
+  if (i.name === '+') return i.negated ? false : undefined;
+  if (isLoopback(i.name)) return i.negated ? undefined : false;
+  return {
+    reason: i.negated
+      ? `applies only if the ${side} interface is not ${i.name}`
+      : `applies only if ${i.name} is the ${side} interface`,
+    range,
+  };
+}
+
+export interface Classification {
+  readonly allowed: Region;
+  readonly blocked: Region;
+  readonly unknown: Region;
+}
+
+/** A point is allowed or blocked only when every path through the policy agrees. */
+export function classify(pieces: readonly Piece[], universe: Region): Classification {
+  let allow = Region.EMPTY;
+  let deny = Region.EMPTY;
+  let unk = Region.EMPTY;
+  for (const p of pieces) {
+    if (p.outcome === 'allow') allow = allow.union(p.region);
+    else if (p.outcome === 'deny') deny = deny.union(p.region);
+    else unk = unk.union(p.region);
+  }
+  const allowed = allow.subtract(deny).subtract(unk).intersect(universe);
+  const blocked = deny.subtract(allow).subtract(unk).intersect(universe);
+  const unknown = universe.subtract(allowed).subtract(blocked);
+  return { allowed, blocked, unknown };
+}

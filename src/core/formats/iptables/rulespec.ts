@@ -1,0 +1,388 @@
+import { IntervalSet } from '../../model/intervals';
+import { familySpace, parseCidr, type Family } from '../../model/addresses';
+import { ALL_PORTS, type Protocol } from '../../model/ports';
+import type { ConnState, InterfaceMatch, RuleMatch, Target, Uncertainty } from '../../model/policy';
+import type { Token } from './tokenize';
+
+/**
+ * Reads an iptables rule specification (what follows `-A CHAIN`) into the
+ * policy model. Options are as in iptables(8) and iptables-extensions(8).
+ */
+export interface SpecProblem {
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+}
+
+export interface ParsedSpec {
+  readonly match: RuleMatch;
+  /** Undefined when the rule has no target (it only counts packets). */
+  readonly target?: Target | { readonly kind: 'chain'; readonly chain: string; readonly goto: boolean };
+  readonly targetToken?: Token;
+  readonly problems: SpecProblem[];
+}
+
+const ALL_STATES: readonly ConnState[] = ['new', 'established', 'related', 'invalid', 'untracked'];
+
+/** Targets that let the packet go on to the next rule. */
+const CONTINUING_TARGETS = new Set([
+  'LOG', 'NFLOG', 'ULOG', 'TRACE', 'MARK', 'CONNMARK', 'CLASSIFY', 'DSCP', 'TOS', 'TTL', 'HL', 'SECMARK', 'CONNSECMARK',
+  'AUDIT', 'SET', 'TCPMSS', 'CT', 'NOTRACK', 'TEE', 'IDLETIMER', 'LED', 'CHECKSUM', 'HMARK', 'RATEEST', 'TCPOPTSTRIP', 'CONNLIMIT',
+]);
+/** Targets whose verdict the file alone cannot tell. */
+const OPAQUE_TARGETS: Record<string, string> = {
+  NFQUEUE: 'packets are handed to a user-space program (NFQUEUE) that decides',
+  QUEUE: 'packets are handed to a user-space program (QUEUE) that decides',
+  SYNPROXY: 'SYNPROXY answers the handshake itself',
+  DNAT: 'DNAT is not a filter verdict',
+  SNAT: 'SNAT is not a filter verdict',
+  MASQUERADE: 'MASQUERADE is not a filter verdict',
+  REDIRECT: 'REDIRECT is not a filter verdict',
+};
+
+/** Service names iptables resolves through /etc/services, for the ports that matter here. */
+const SERVICES: Record<string, number> = {
+  ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53, dns: 53, http: 80, www: 80, pop3: 110, ntp: 123, imap: 143, imap2: 143,
+  snmp: 161, ldap: 389, https: 443, smtps: 465, submission: 587, ldaps: 636, imaps: 993, pop3s: 995, openvpn: 1194,
+  'ms-sql-s': 1433, mysql: 3306, stun: 3478, 'stun-turn': 3478, turn: 3478, 'turns': 5349, 'stuns': 5349, postgresql: 5432,
+  'http-alt': 8080, webcache: 8080,
+};
+
+const PROTOCOL_NUMBERS: Record<string, Protocol | 'other'> = { '6': 'tcp', '17': 'udp' };
+
+export function parseRuleSpec(tokens: readonly Token[], family: Family): ParsedSpec {
+  const problems: SpecProblem[] = [];
+  const uncertain: Uncertainty[] = [];
+  let protocols: Set<Protocol> | undefined;
+  let dstPorts: IntervalSet | undefined;
+  let srcPorts: IntervalSet | undefined;
+  let dstAddrs: IntervalSet | undefined;
+  let srcAddrs: IntervalSet | undefined;
+  let states: Set<ConnState> | undefined;
+  let outInterface: InterfaceMatch | undefined;
+  let inInterface: InterfaceMatch | undefined;
+  let never = false;
+  let target: ParsedSpec['target'];
+  let targetToken: Token | undefined;
+  const modules: string[] = [];
+
+  const space = familySpace(family);
+  let i = 0;
+  let negate = false;
+  const problem = (t: Token | undefined, message: string, last?: Token) => {
+    const s = t ?? tokens[tokens.length - 1];
+    problems.push({ start: s ? s.start : 0, end: (last ?? s)?.end ?? 0, message });
+  };
+  const unresolved = (t: Token): boolean => {
+    if (t.unresolved && t.unresolved.length > 0) {
+      uncertain.push({ reason: `${t.raw} is not resolved (${t.unresolved.map((v) => '$' + v).join(', ')} is set outside this file)` });
+      return true;
+    }
+    return false;
+  };
+  /** Takes the option's argument, honouring the old `--opt ! value` negation. */
+  const arg = (opt: Token): Token | undefined => {
+    let a = tokens[i + 1];
+    if (a && a.value === '!') {
+      negate = !negate;
+      i++;
+      a = tokens[i + 1];
+    }
+    if (!a) {
+      problem(opt, `${opt.value} needs a value`);
+      return undefined;
+    }
+    i++;
+    return a;
+  };
+  const intersectPorts = (cur: IntervalSet | undefined, next: IntervalSet) => (cur ? cur.intersect(next) : next);
+
+  for (; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const v = t.value;
+    if (v === '!') {
+      negate = true;
+      continue;
+    }
+    const neg = negate;
+    negate = false;
+    switch (v) {
+      case '-p':
+      case '--protocol': {
+        const a = arg(t);
+        if (!a) break;
+        const negated = neg !== negate;
+        negate = false;
+        if (unresolved(a)) break;
+        const name = a.value.toLowerCase();
+        const p: Protocol | 'all' | 'other' = name === 'tcp' || name === 'udp' || name === 'all' ? name : name === '0' ? 'all' : (PROTOCOL_NUMBERS[name] ?? 'other');
+        if (!/^[a-z0-9-]+$/.test(name)) {
+          problem(a, `"${a.value}" is not a protocol`);
+          break;
+        }
+        let set: Set<Protocol>;
+        if (p === 'all') set = new Set(negated ? [] : ['tcp', 'udp']);
+        else if (p === 'other') set = new Set(negated ? ['tcp', 'udp'] : []);
+        else set = new Set(negated ? (['tcp', 'udp'] as Protocol[]).filter((x) => x !== p) : [p]);
+        protocols = protocols ? new Set([...protocols].filter((x) => set.has(x))) : set;
+        break;
+      }
+      case '-s':
+      case '--source':
+      case '--src':
+      case '-d':
+      case '--destination':
+      case '--dst': {
+        const a = arg(t);
+        if (!a) break;
+        const negated = neg !== negate;
+        negate = false;
+        if (unresolved(a)) break;
+        const set = parseAddressList(a, problems, uncertain);
+        if (!set) break;
+        const value = negated ? space.subtract(set) : set.intersect(space);
+        if (v.startsWith('-s') || v === '--source' || v === '--src') srcAddrs = srcAddrs ? srcAddrs.intersect(value) : value;
+        else dstAddrs = dstAddrs ? dstAddrs.intersect(value) : value;
+        break;
+      }
+      case '--src-range':
+      case '--dst-range': {
+        const a = arg(t);
+        if (!a) break;
+        const negated = neg !== negate;
+        negate = false;
+        if (unresolved(a)) break;
+        const [lo, hi] = a.value.split('-');
+        const l = lo ? parseCidr(lo) : undefined;
+        const h = hi ? parseCidr(hi) : undefined;
+        if (!l?.ok || !h?.ok) {
+          problem(a, `"${a.value}" is not an address range`);
+          break;
+        }
+        const set = IntervalSet.of(l.set.intervals[0]![0], h.set.intervals[0]![1]);
+        const value = negated ? space.subtract(set) : set.intersect(space);
+        if (v === '--src-range') srcAddrs = srcAddrs ? srcAddrs.intersect(value) : value;
+        else dstAddrs = dstAddrs ? dstAddrs.intersect(value) : value;
+        break;
+      }
+      case '-i':
+      case '--in-interface':
+      case '-o':
+      case '--out-interface': {
+        const a = arg(t);
+        if (!a) break;
+        const negated = neg !== negate;
+        negate = false;
+        if (unresolved(a)) break;
+        const m: InterfaceMatch = { name: a.value, negated };
+        if (v === '-i' || v === '--in-interface') inInterface = m;
+        else outInterface = m;
+        break;
+      }
+      case '--dport':
+      case '--destination-port':
+      case '--sport':
+      case '--source-port':
+      case '--dports':
+      case '--destination-ports':
+      case '--sports':
+      case '--source-ports': {
+        const a = arg(t);
+        if (!a) break;
+        const negated = neg !== negate;
+        negate = false;
+        if (unresolved(a)) break;
+        const set = parsePortList(a, v.endsWith('s'), problems);
+        if (!set) break;
+        const value = negated ? ALL_PORTS.subtract(set) : set;
+        if (v === '--dport' || v === '--destination-port' || v === '--dports' || v === '--destination-ports') dstPorts = intersectPorts(dstPorts, value);
+        else srcPorts = intersectPorts(srcPorts, value);
+        break;
+      }
+      case '--ports': {
+        const a = arg(t);
+        negate = false;
+        if (a) uncertain.push({ reason: `--ports ${a.value} matches source or destination ports; it is not evaluated exactly` });
+        break;
+      }
+      case '--state':
+      case '--ctstate': {
+        const a = arg(t);
+        if (!a) break;
+        const negated = neg !== negate;
+        negate = false;
+        if (unresolved(a)) break;
+        const set = new Set<ConnState>();
+        let bad = false;
+        for (const part of a.value.split(',')) {
+          const s = part.toLowerCase();
+          if (s === 'snat' || s === 'dnat') {
+            uncertain.push({ reason: `connection state ${part} is not evaluated` });
+            continue;
+          }
+          if (!(ALL_STATES as readonly string[]).includes(s)) {
+            problem(a, `"${part}" is not a connection state`);
+            bad = true;
+            continue;
+          }
+          set.add(s as ConnState);
+        }
+        if (bad) break;
+        const value = negated ? new Set(ALL_STATES.filter((s) => !set.has(s))) : set;
+        states = states ? new Set([...states].filter((s) => value.has(s))) : value;
+        break;
+      }
+      case '--syn': {
+        // SYN with ACK, RST and FIN clear: the first packet of a TCP connection.
+        const value = new Set<ConnState>(neg ? ['established', 'related'] : ['new']);
+        states = states ? new Set([...states].filter((s) => value.has(s))) : value;
+        break;
+      }
+      case '-f':
+      case '--fragment':
+        // Second and later fragments only; connection set-up packets are not fragments.
+        if (!neg) never = true;
+        break;
+      case '-m':
+      case '--match': {
+        const a = arg(t);
+        if (a) modules.push(a.value);
+        break;
+      }
+      case '-j':
+      case '--jump':
+      case '-g':
+      case '--goto': {
+        const a = arg(t);
+        if (!a) break;
+        targetToken = a;
+        if (unresolved(a)) {
+          target = { kind: 'unknown', name: a.raw, reason: `the target ${a.raw} is not resolved` };
+        } else {
+          target = classifyTarget(a.value, v === '-g' || v === '--goto');
+        }
+        // Target options (--reject-with, --log-prefix ...) follow; skip them.
+        while (i + 1 < tokens.length && tokens[i + 1]!.value.startsWith('--')) {
+          i++;
+          if (i + 1 < tokens.length && !tokens[i + 1]!.value.startsWith('-') && !isFlagOnlyTargetOption(tokens[i]!.value)) i++;
+        }
+        break;
+      }
+      case '-c':
+      case '--set-counters':
+        i += 2;
+        break;
+      case '-4':
+      case '-6':
+        break;
+      case '--comment': {
+        arg(t);
+        negate = false;
+        break;
+      }
+      case '--icmp-type':
+      case '--icmpv6-type':
+        arg(t);
+        negate = false;
+        break;
+      default: {
+        if (v.startsWith('--')) {
+          // An option of a match module this checker does not evaluate: the rule may or may not match.
+          const args: string[] = [];
+          while (i + 1 < tokens.length && !tokens[i + 1]!.value.startsWith('-') && tokens[i + 1]!.value !== '!') {
+            i++;
+            args.push(tokens[i]!.value);
+          }
+          const mod = modules.length > 0 ? ` (module ${modules[modules.length - 1]})` : '';
+          uncertain.push({ reason: `${neg ? '! ' : ''}${v}${args.length ? ' ' + args.join(' ') : ''}${mod} is not evaluated` });
+        } else if (v.startsWith('-')) {
+          problem(t, `unknown option ${v}`);
+        } else {
+          problem(t, `unexpected word "${v}"`);
+        }
+      }
+    }
+  }
+  if (negate) problem(tokens[tokens.length - 1], '"!" is not followed by an option');
+  if (never) protocols = new Set();
+
+  const match: RuleMatch = {
+    ...(protocols && { protocols }),
+    ...(dstPorts && { dstPorts }),
+    ...(srcPorts && { srcPorts }),
+    ...(dstAddrs && { dstAddrs }),
+    ...(srcAddrs && { srcAddrs }),
+    ...(states && { states }),
+    ...(outInterface && { outInterface }),
+    ...(inInterface && { inInterface }),
+    ...(uncertain.length > 0 && { uncertain }),
+  };
+  return { match, ...(target && { target }), ...(targetToken && { targetToken }), problems };
+}
+
+function isFlagOnlyTargetOption(opt: string): boolean {
+  return opt === '--log-tcp-sequence' || opt === '--log-tcp-options' || opt === '--log-ip-options' || opt === '--log-uid' || opt === '--log-macdecode' || opt === '--queue-bypass' || opt === '--queue-cpu-fanout' || opt === '--notrack';
+}
+
+function classifyTarget(name: string, goto: boolean): NonNullable<ParsedSpec['target']> {
+  switch (name) {
+    case 'ACCEPT':
+      return { kind: 'accept' };
+    case 'DROP':
+      return { kind: 'drop' };
+    case 'REJECT':
+      return { kind: 'reject' };
+    case 'RETURN':
+      return { kind: 'return' };
+  }
+  if (CONTINUING_TARGETS.has(name)) return { kind: 'continue', name };
+  const opaque = OPAQUE_TARGETS[name];
+  if (opaque) return { kind: 'unknown', name, reason: opaque };
+  return { kind: 'chain', chain: name, goto };
+}
+
+function parseAddressList(t: Token, problems: SpecProblem[], uncertain: Uncertainty[]): IntervalSet | undefined {
+  let set = IntervalSet.EMPTY;
+  for (const part of t.value.split(',')) {
+    const p = parseCidr(part);
+    if (p.ok) {
+      set = set.union(p.set);
+      continue;
+    }
+    if (/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(part) && /[A-Za-z]/.test(part)) {
+      // iptables resolves host names once, when the rule is loaded.
+      uncertain.push({ reason: `${part} is a host name; iptables resolves it once when the rule is loaded, so its addresses are not known here` });
+      return undefined;
+    }
+    problems.push({ start: t.start, end: t.end, message: `"${part}" is not an IP address or CIDR block` });
+    return undefined;
+  }
+  return set;
+}
+
+/** "443", "1024:65535", ":1023", "https"; with `list`, comma-separated ("80,443,1000:2000"). */
+export function parsePortList(t: Token, list: boolean, problems: SpecProblem[]): IntervalSet | undefined {
+  const parts = list ? t.value.split(',') : [t.value];
+  const ranges: [bigint, bigint][] = [];
+  for (const part of parts) {
+    const m = /^([^:]*)(?::([^:]*))?$/.exec(part);
+    const lo = m ? portNumber(m[1]!, 0) : undefined;
+    const hi = m ? (m[2] === undefined ? lo : portNumber(m[2], 65535)) : undefined;
+    if (lo === undefined || hi === undefined) {
+      problems.push({ start: t.start, end: t.end, message: `"${part}" is not a port or port range` });
+      return undefined;
+    }
+    // iptables swaps a reversed range (iptables-extensions(8), tcp --dport).
+    ranges.push(lo <= hi ? [BigInt(lo), BigInt(hi)] : [BigInt(hi), BigInt(lo)]);
+  }
+  return IntervalSet.fromIntervals(ranges);
+}
+
+function portNumber(text: string, empty: number): number | undefined {
+  if (text === '') return empty;
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    return n <= 65535 ? n : undefined;
+  }
+  return SERVICES[text.toLowerCase()];
+}

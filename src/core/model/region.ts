@@ -1,0 +1,144 @@
+import { IntervalSet } from './intervals';
+
+/**
+ * A set of (port, address) pairs, kept as segments of the port axis each
+ * with its own address set. This is the "header space" the evaluator pushes
+ * through a chain: every rule carves the part it matches out of what is
+ * still undecided.
+ */
+interface Segment {
+  readonly lo: number;
+  readonly hi: number;
+  readonly addrs: IntervalSet;
+}
+
+export class Region {
+  static readonly EMPTY = new Region([]);
+
+  private constructor(readonly segments: readonly Segment[]) {}
+
+  static box(ports: IntervalSet, addrs: IntervalSet): Region {
+    if (ports.isEmpty() || addrs.isEmpty()) return Region.EMPTY;
+    return new Region(ports.intervals.map(([lo, hi]) => ({ lo: Number(lo), hi: Number(hi), addrs })));
+  }
+
+  isEmpty(): boolean {
+    return this.segments.length === 0;
+  }
+
+  /** Ports for which at least one address is in the region. */
+  ports(): IntervalSet {
+    return IntervalSet.fromIntervals(this.segments.map((s) => [BigInt(s.lo), BigInt(s.hi)] as const));
+  }
+
+  /** The part of this region inside the box. */
+  intersectBox(ports: IntervalSet, addrs: IntervalSet): Region {
+    if (this.isEmpty() || ports.isEmpty() || addrs.isEmpty()) return Region.EMPTY;
+    const out: Segment[] = [];
+    for (const [blo, bhi] of ports.intervals) {
+      const plo = Number(blo);
+      const phi = Number(bhi);
+      for (let i = firstFrom(this.segments, plo); i < this.segments.length; i++) {
+        const s = this.segments[i]!;
+        if (s.lo > phi) break;
+        const a = s.addrs.intersect(addrs);
+        if (a.isEmpty()) continue;
+        out.push({ lo: Math.max(s.lo, plo), hi: Math.min(s.hi, phi), addrs: a });
+      }
+    }
+    return out.length === 0 ? Region.EMPTY : new Region(out);
+  }
+
+  /** This region less the box; segments outside the box's ports are shared, not copied. */
+  subtractBox(ports: IntervalSet, addrs: IntervalSet): Region {
+    if (this.isEmpty() || ports.isEmpty() || addrs.isEmpty()) return this;
+    let segs: Segment[] = this.segments as Segment[];
+    let copied = false;
+    for (const [blo, bhi] of ports.intervals) {
+      const plo = Number(blo);
+      const phi = Number(bhi);
+      let i = firstFrom(segs, plo);
+      let j = i;
+      while (j < segs.length && segs[j]!.lo <= phi) j++;
+      if (i === j) continue;
+      const replacement: Segment[] = [];
+      for (let k = i; k < j; k++) {
+        const s = segs[k]!;
+        if (!s.addrs.overlaps(addrs)) {
+          replacement.push(s);
+          continue;
+        }
+        if (s.lo < plo) replacement.push({ lo: s.lo, hi: plo - 1, addrs: s.addrs });
+        const rest = s.addrs.subtract(addrs);
+        if (!rest.isEmpty()) replacement.push({ lo: Math.max(s.lo, plo), hi: Math.min(s.hi, phi), addrs: rest });
+        if (s.hi > phi) replacement.push({ lo: phi + 1, hi: s.hi, addrs: s.addrs });
+      }
+      if (!copied) {
+        segs = segs.slice();
+        copied = true;
+      }
+      segs.splice(i, j - i, ...replacement);
+    }
+    if (!copied) return this;
+    return segs.length === 0 ? Region.EMPTY : new Region(segs);
+  }
+
+  union(other: Region): Region {
+    return this.combine(other, (a, b) => (a && b ? a.union(b) : (a ?? b)));
+  }
+
+  intersect(other: Region): Region {
+    return this.combine(other, (a, b) => (a && b ? a.intersect(b) : undefined));
+  }
+
+  subtract(other: Region): Region {
+    return this.combine(other, (a, b) => (a && b ? a.subtract(b) : a));
+  }
+
+  /** Sweeps the port axis over both regions' breakpoints. */
+  private combine(other: Region, op: (a: IntervalSet | undefined, b: IntervalSet | undefined) => IntervalSet | undefined): Region {
+    const points = new Set<number>();
+    for (const s of this.segments) points.add(s.lo).add(s.hi + 1);
+    for (const s of other.segments) points.add(s.lo).add(s.hi + 1);
+    const cuts = [...points].sort((x, y) => x - y);
+    const out: Segment[] = [];
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k + 1 < cuts.length; k++) {
+      const lo = cuts[k]!;
+      const hi = cuts[k + 1]! - 1;
+      while (i < this.segments.length && this.segments[i]!.hi < lo) i++;
+      while (j < other.segments.length && other.segments[j]!.hi < lo) j++;
+      const a = i < this.segments.length && this.segments[i]!.lo <= lo ? this.segments[i]!.addrs : undefined;
+      const b = j < other.segments.length && other.segments[j]!.lo <= lo ? other.segments[j]!.addrs : undefined;
+      const r = op(a, b);
+      if (!r || r.isEmpty()) continue;
+      const last = out[out.length - 1];
+      if (last && last.hi === lo - 1 && last.addrs.equals(r)) out[out.length - 1] = { lo: last.lo, hi, addrs: r };
+      else out.push({ lo, hi, addrs: r });
+    }
+    return out.length === 0 ? Region.EMPTY : new Region(out);
+  }
+
+  /** Groups the region into (ports, addresses) pairs with equal address sets, merged along the port axis. */
+  boxes(): { ports: IntervalSet; addrs: IntervalSet }[] {
+    const groups: { ports: [bigint, bigint][]; addrs: IntervalSet }[] = [];
+    for (const s of this.segments) {
+      const g = groups.find((x) => x.addrs.equals(s.addrs));
+      if (g) g.ports.push([BigInt(s.lo), BigInt(s.hi)]);
+      else groups.push({ ports: [[BigInt(s.lo), BigInt(s.hi)]], addrs: s.addrs });
+    }
+    return groups.map((g) => ({ ports: IntervalSet.fromIntervals(g.ports), addrs: g.addrs }));
+  }
+}
+
+function firstFrom(segs: readonly Segment[], port: number): number {
+  let lo = 0;
+  let hi = segs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (segs[mid]!.hi < port) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
