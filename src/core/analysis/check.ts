@@ -73,10 +73,10 @@ function evaluateContext(policy: Policy, ctx: FlowContext): FlowOutcome | undefi
     unknown = U.subtract(allowed).subtract(blocked);
     partialNote = new Map();
     for (const b of cls.allowed.intersect(unknown).boxes()) {
-      const who = ctx.universeKind === 'resolver' ? 'the resolver' : "the platform's hosts";
+      const who = ctx.universeKind === 'resolver' ? 'the resolver is' : "the platform's hosts are";
       partialNote.set(
         formatFlow(ctx.protocol, b.ports),
-        `allowed only to ${formatAddresses(b.addrs)}: whether ${who} are among these addresses is not known from this file` +
+        `allowed only to ${formatAddresses(b.addrs)}: whether ${who} among these addresses is not known from this file` +
           (ctx.universeKind === 'platform' ? ' (list the published ranges as allowedIps in .opentok-readiness.yaml to decide)' : ''),
       );
     }

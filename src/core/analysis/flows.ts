@@ -34,6 +34,10 @@ export function flowContexts(req: Requirement, config: ReadinessConfig): FlowCon
   if (d.cidrs) {
     universe = cidrSet(d.cidrs);
     universeKind = 'cidrs';
+  } else if (d.resolver && config.resolvers) {
+    // The user named the resolvers the clients use: the verdict is exact.
+    universe = config.resolvers.set;
+    universeKind = 'cidrs';
   } else if (d.resolver) {
     universe = ALL_ADDRESSES;
     universeKind = 'resolver';

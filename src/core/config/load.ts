@@ -104,6 +104,12 @@ export function parseConfigText(path: string, text: string, readFile: (relativeP
     }
   }
 
+  let resolvers: AllowedIps | undefined;
+  if (ok('resolvers')) {
+    const set = cidrsFrom(raw.resolvers as string[], (i, msg) => findings.push(diagnostic('config-error', path, nodeRange(`/resolvers/${i}`), `${CONFIG_FILE_NAME}: ${msg}`)));
+    if (set) resolvers = { set: set.set, count: set.count, file: path, range: nodeRange('/resolvers') };
+  }
+
   const turnServers: TurnServer[] = [];
   if (ok('turnServers')) {
     for (const t of raw.turnServers as { host: string; port?: number; transport?: TurnTransport }[]) {
@@ -118,6 +124,7 @@ export function parseConfigText(path: string, text: string, readFile: (relativeP
     minLevel: ok('minLevel') ? (raw.minLevel as Level) : DEFAULT_CONFIG.minLevel,
     levels,
     allowedIps,
+    resolvers,
     turnServers,
     ignore: ok('ignore') ? (raw.ignore as string[]) : [],
     file: path,

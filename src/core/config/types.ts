@@ -26,6 +26,8 @@ export interface ReadinessConfig {
   readonly minLevel: Level;
   readonly levels: Readonly<Record<string, Level | 'off'>>;
   readonly allowedIps?: AllowedIps;
+  /** The DNS resolvers the clients use, when the user names them. */
+  readonly resolvers?: AllowedIps;
   readonly turnServers: readonly TurnServer[];
   readonly ignore: readonly string[];
   /** The configuration file, when there is one. */

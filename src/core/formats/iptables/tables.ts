@@ -289,8 +289,11 @@ export function buildPolicies(ctx: CommandContext, format: string, fileRange: So
     ] as const) {
       const chain = table.chains.get(name);
       if (!chain) continue;
-      // A gateway's FORWARD chain matters only when the file does something with it.
-      if (name === 'FORWARD' && chain.rules.length === 0 && chain.policy?.action !== 'drop') continue;
+      // A FORWARD chain without rules routes nothing (policy DROP is plain host
+      // hardening): it is a gateway's filter only when the file adds rules to it.
+      if (name === 'FORWARD' && chain.rules.length === 0) continue;
+      // A script describes only the chains it touches.
+      if (ctx.script && chain.rules.length === 0 && !chain.policy && !chain.flushed) continue;
       policies.push({
         format,
         name: `${table.family === 'ipv6' ? 'ip6tables' : 'iptables'} ${name}`,
