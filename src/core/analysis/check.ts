@@ -77,7 +77,9 @@ function evaluateContext(policy: Policy, ctx: FlowContext): FlowOutcome | undefi
       partialNote.set(
         formatFlow(ctx.protocol, b.ports),
         `allowed only to ${formatAddresses(b.addrs)}: whether ${who} among these addresses is not known from this file` +
-          (ctx.universeKind === 'platform' ? ' (list the published ranges as allowedIps in .opentok-readiness.yaml to decide)' : ''),
+          (ctx.universeKind === 'platform'
+            ? ' (list the published ranges as allowedIps in .opentok-readiness.yaml to decide)'
+            : ' (name the resolvers under resolvers in .opentok-readiness.yaml to decide)'),
       );
     }
   }
