@@ -53,17 +53,17 @@ export function parseConfigText(path: string, text: string, readFile: (relativeP
   }
   if (doc.errors.length > 0) return { config: { ...DEFAULT_CONFIG, file: path }, findings };
   const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  const nodeRange = (instancePath: string): SourceRange => {
-    const keys = instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
-    return rangeOf(nodeAt(doc, keys)?.range?.slice(0, 2) as [number, number] | undefined);
-  };
+  const nodeRange = (instancePath: string): SourceRange => rangeOf(nodeAt(doc, pathKeys(instancePath))?.range?.slice(0, 2) as [number, number] | undefined);
 
   const errors = validate(data);
   const bad = new Set<string>();
   for (const e of collapse(errors)) {
     const where = e.instancePath || '';
     bad.add(topKey(where, e));
-    findings.push(diagnostic('config-error', path, nodeRange(where), `${CONFIG_FILE_NAME}: ${describe(e)}`));
+    // An unknown key is reported at the key itself, not at the map holding it.
+    const extra = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty?: string }).additionalProperty : undefined;
+    const at = extra !== undefined ? rangeOf(keyRange(doc, [...pathKeys(where), extra])) : nodeRange(where);
+    findings.push(diagnostic('config-error', path, at, `${CONFIG_FILE_NAME}: ${describe(e)}`));
   }
   const raw = (typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {}) as Record<string, unknown>;
   const ok = (key: string): boolean => raw[key] !== undefined && !bad.has(key);
@@ -178,6 +178,11 @@ function cidrsFrom(list: readonly string[], problem: (index: number, message: st
     }
   });
   return count > 0 ? { set, count } : undefined;
+}
+
+/** A JSON pointer (RFC 6901) as keys. */
+function pathKeys(instancePath: string): string[] {
+  return instancePath.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function nodeAt(doc: Document, keys: readonly string[]): Node | undefined {

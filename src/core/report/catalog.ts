@@ -19,7 +19,9 @@ export function destinationText(r: Requirement): string {
   return parts.join('; ') || '—';
 }
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** Markdown-safe text: `*.opentok.com` must not start emphasis. */
+const md = (s: string): string => s.replace(/([\\*_`|<>\[\]])/g, '\\$1').replace(/\r?\n/g, ' ');
+const cell = md;
 
 /** The short table for the README: one row per requirement. */
 export function catalogTable(): string {
@@ -59,12 +61,12 @@ export function catalogMarkdown(): string {
     '',
   ];
   for (const r of REQUIREMENTS) {
-    out.push(`## ${r.id}`, '', `**${r.title}**`, '', `- Level: \`${r.level}\``, `- Profiles: ${r.profiles.join(', ')}`, `- Roles: ${r.roles.join(', ')}`);
+    out.push(`## ${r.id}`, '', `**${md(r.title)}**`, '', `- Level: \`${r.level}\``, `- Profiles: ${r.profiles.join(', ')}`, `- Roles: ${r.roles.join(', ')}`);
     if (r.direction) out.push(`- Direction: ${r.direction === 'egress' ? 'outbound, opened from inside' : 'replies coming back in'}`);
     if (r.flows?.length) out.push(`- Flows: ${flowText(r)}`);
     if (r.destinations) out.push(`- To: ${destinationText(r)}`);
-    out.push(`- Checked by: ${checkedBy(r)}`, '', r.rationale, '', 'Sources:', '');
-    for (const c of r.citations) out.push(`> ${c.fact.replace(/\r?\n/g, ' ')}`, `>`, `> — \`${c.source}\`${c.origin ? `, from ${c.origin}` : ''}`, '');
+    out.push(`- Checked by: ${checkedBy(r)}`, '', md(r.rationale), '', 'Sources:', '');
+    for (const c of r.citations) out.push(`> ${md(c.fact)}`, `>`, `> — \`${c.source}\`${c.origin ? `, from ${c.origin}` : ''}`, '');
   }
   out.push('## Diagnostics', '', 'Besides the requirements, every format reports these:', '');
   for (const [id, d] of Object.entries(DIAGNOSTIC_RULES)) {
