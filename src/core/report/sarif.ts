@@ -39,7 +39,7 @@ function rules(): SarifRule[] {
       },
       helpUri: helpUri(r.id),
       defaultConfiguration: { level: severityOf(r.level) },
-      properties: { tags: ['opentok', 'network', r.level, ...r.profiles], precision: 'high', 'problem.severity': severityOf(r.level) === 'note' ? 'recommendation' : severityOf(r.level) },
+      properties: { tags: [...new Set(['network', r.level, ...r.profiles])], precision: 'high', 'problem.severity': severityOf(r.level) === 'note' ? 'recommendation' : severityOf(r.level) },
     };
   });
   const diags = Object.entries(DIAGNOSTIC_RULES).map(([id, d]): SarifRule => ({
