@@ -4,7 +4,7 @@
 // dist/cli.js        the command-line tool (same core)
 // out/               test and benchmark bundles (with --tests)
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, rmSync, chmodSync } from 'node:fs';
+import { readdirSync, statSync, rmSync, chmodSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -25,6 +25,7 @@ const common = {
 
 function walk(dir, pick) {
   let out = [];
+  if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out = out.concat(walk(p, pick));
