@@ -1,0 +1,90 @@
+import { lintText } from '../../src/core/analysis/lint';
+import { DEFAULT_CONFIG, type ReadinessConfig } from '../../src/core/config/types';
+import { formatById } from '../../src/core/formats/registry';
+import type { SourceFile } from '../../src/core/model/source';
+import { PROFILES } from '../../src/core/requirements/types';
+import { generateIptablesSave, generateNetworkPolicies } from './generate';
+import { type BenchContext, type BenchSection, collectGarbage, mib, ms } from './section';
+
+/** Targets from the product's definition of done. */
+export const RATIO_TARGET = 1.5;
+export const IPTABLES_RULES = 5000;
+export const IPTABLES_TARGET_MS = 100;
+export const NETWORK_POLICY_DOCUMENTS = 2000;
+
+/** Every profile, and a custom TURN server so the custom-turn requirement has a flow to check. */
+export const ALL_PROFILES_CONFIG: ReadinessConfig = {
+  ...DEFAULT_CONFIG,
+  profiles: PROFILES,
+  turnServers: [
+    { host: '203.0.113.10', port: 3478, transport: 'udp' },
+    { host: 'turn.example.com', port: 443, transport: 'tls' },
+  ],
+};
+
+interface Case {
+  readonly label: string;
+  readonly formatId: string;
+  readonly file: SourceFile;
+  readonly size: string;
+  /** The absolute parse+evaluate bound, when the target names one. */
+  readonly absoluteMs?: number;
+}
+
+function retainedHeap(make: () => unknown): { bytes: number; value: unknown } {
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  const value = make();
+  collectGarbage();
+  return { bytes: process.memoryUsage().heapUsed - before, value };
+}
+
+export const lintSection: BenchSection = {
+  id: 'lint',
+  title: 'Linting: parse alone vs parse and evaluate every requirement (all profiles)',
+  run(ctx: BenchContext) {
+    const ipt = generateIptablesSave(IPTABLES_RULES);
+    const k8s = generateNetworkPolicies(NETWORK_POLICY_DOCUMENTS);
+    const cases: Case[] = [
+      {
+        label: `iptables-save, ${ipt.rules} rules`,
+        formatId: 'iptables-save',
+        file: { path: 'bench/gateway.rules', text: ipt.text },
+        size: `${ipt.lines} lines, ${(ipt.text.length / 1024).toFixed(0)} KiB`,
+        absoluteMs: IPTABLES_TARGET_MS,
+      },
+      {
+        label: `NetworkPolicy, ${k8s.documents} documents`,
+        formatId: 'k8s-networkpolicy',
+        file: { path: 'bench/tenants.yaml', text: k8s.text },
+        size: `${k8s.lines} lines, ${(k8s.text.length / 1024).toFixed(0)} KiB`,
+      },
+    ];
+    for (const c of cases) {
+      const format = formatById(c.formatId);
+      if (!format) throw new Error(`format ${c.formatId} is not registered`);
+      ctx.log(`  ${c.label} (${c.size})`);
+      const parsed = retainedHeap(() => format.parse(c.file));
+      const linted = retainedHeap(() => lintText(c.file, ALL_PROFILES_CONFIG, c.formatId));
+      const parseResult = parsed.value as ReturnType<typeof format.parse>;
+      const lintResult = linted.value as ReturnType<typeof lintText>;
+      const verdicts = lintResult.findings.filter((f) => f.verdict).length;
+      ctx.log(`    ${parseResult.policies.length} policies, ${parseResult.diagnostics.length} diagnostics; ${lintResult.findings.length} findings, ${verdicts} with a verdict`);
+      if (parseResult.policies.length === 0) ctx.log('    note: the parser returned no policy, so nothing was evaluated');
+
+      const parse = ctx.measure(() => format.parse(c.file));
+      const lint = ctx.measure(() => lintText(c.file, ALL_PROFILES_CONFIG, c.formatId));
+      const ratio = lint.median / parse.median;
+      ctx.log(`    parse alone          median ${ms(parse.median)}  (min ${ms(parse.min)}, max ${ms(parse.max)}, ${parse.iterations} runs)`);
+      ctx.log(`    parse + evaluate     median ${ms(lint.median)}  (min ${ms(lint.min)}, max ${ms(lint.max)}, ${lint.iterations} runs)`);
+      ctx.log(`    ratio                ${ratio.toFixed(2)}`);
+      ctx.log(`    heap retained        parse result ${mib(parsed.bytes)}, lint result ${mib(linted.bytes)}`);
+      const empty = parseResult.policies.length === 0 ? ' — not meaningful: nothing was evaluated' : '';
+      ctx.target(`${c.label}: parse+evaluate / parse <= ${RATIO_TARGET}`, empty === '' && ratio <= RATIO_TARGET, `${ratio.toFixed(2)} (${ms(lint.median)} / ${ms(parse.median)})${empty}`);
+      if (c.absoluteMs !== undefined) {
+        ctx.target(`${c.label}: parse+evaluate < ${c.absoluteMs} ms`, lint.median < c.absoluteMs, ms(lint.median));
+      }
+      ctx.log();
+    }
+  },
+};

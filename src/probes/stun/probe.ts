@@ -1,0 +1,162 @@
+// STUN Binding over UDP (mapped address, RTT, NAT) and the quality burst.
+import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
+import { qualityFigures, round } from '../../core/probes/mos';
+import { qualityTcpFallback } from '../../core/probes/plan';
+import type { ProbeSpec } from '../../core/probes/types';
+import { ms, type Outcome, type ProbeContext } from '../context';
+import { abortable, openStream, ProbeError, sleep, startTls } from '../net';
+import { resolveOrUnknown } from '../tcp';
+import { ATTR, CLASS, decodeMappedAddress, decodeXorAddress, encodeMessage, getAttribute, METHOD } from './codec';
+import { StreamChannel, UdpChannel } from './transport';
+
+export function bindingRequest(): { tid: Buffer; bytes: Buffer } {
+  const tid = randomBytes(12);
+  return { tid, bytes: encodeMessage({ method: METHOD.binding, cls: CLASS.request, transactionId: tid }, { fingerprint: true }) };
+}
+
+function isLocalAddress(address: string): boolean {
+  return Object.values(os.networkInterfaces()).some((list) => (list ?? []).some((a) => a.address === address));
+}
+
+export async function probeStun(spec: ProbeSpec, ctx: ProbeContext, signal: AbortSignal): Promise<Outcome> {
+  const r = await resolveOrUnknown(ctx, spec.host ?? '', signal);
+  if ('status' in r) return r;
+  const port = spec.port ?? 3478;
+  let ch: UdpChannel | undefined;
+  try {
+    ch = await UdpChannel.open(r.address, port, signal);
+    const req = bindingRequest();
+    const res = await ch.transact(req.bytes, req.tid, ctx.options.stunRtoMs, signal);
+    const m = res.response;
+    if (m.method !== METHOD.binding || m.cls !== CLASS.success) {
+      return { status: 'fail', cause: 'malformed-response', summary: `the server answered the Binding request with class ${m.cls}, method ${m.method}`, evidence: { address: r.address, port } };
+    }
+    const mapped = decodeXorAddress(getAttribute(m, ATTR.xorMappedAddress), m.transactionId) ?? decodeMappedAddress(getAttribute(m, ATTR.mappedAddress));
+    const local = ch.localAddress();
+    const evidence = { address: r.address, port, rttMs: ms(res.rttMs), transmissions: res.transmissions, localAddress: `${local.address}:${local.port}`, ...(ch.stray.garbage ? { ignoredDatagrams: ch.stray.garbage } : {}) };
+    if (!mapped) return { status: 'fail', cause: 'malformed-response', summary: 'the Binding response has no (XOR-)MAPPED-ADDRESS', evidence };
+    const nat = mapped.address !== local.address && !isLocalAddress(mapped.address);
+    const software = getAttribute(m, ATTR.software)?.toString('utf8').slice(0, 60);
+    return {
+      status: 'pass',
+      summary: `UDP answered in ${ms(res.rttMs)} ms; public address ${mapped.address}:${mapped.port}${nat ? ' (behind NAT)' : ' (no NAT)'}`,
+      evidence: { ...evidence, mappedAddress: `${mapped.address}:${mapped.port}`, nat, ...(software ? { software } : {}) },
+    };
+  } catch (e) {
+    const err = e instanceof ProbeError ? e : new ProbeError('internal', String(e));
+    if (err.probeCause === 'cancelled') throw err;
+    const garbage = ch?.stray.garbage ?? 0;
+    if (garbage > 0 && (err.probeCause === 'no-response' || err.probeCause === 'timeout')) {
+      return { status: 'fail', cause: 'malformed-response', summary: `${garbage} answer${garbage === 1 ? '' : 's'} that are not valid STUN (garbage or truncated), and no valid one`, evidence: { address: r.address, port, ignoredDatagrams: garbage } };
+    }
+    const cause = err.probeCause === 'timeout' ? 'no-response' : err.probeCause;
+    const summary = cause === 'no-response' ? 'no answer over UDP: dropped by a firewall' : err.message;
+    return { status: 'fail', cause, summary, evidence: { address: r.address, port } };
+  } finally {
+    ch?.close();
+  }
+}
+
+interface Burst {
+  samples: number[];
+  garbage: number;
+}
+
+/** Sends `packets` Binding requests `intervalMs` apart and records each RTT (-1 when lost). */
+async function burst(send: (b: Buffer) => void, expect: (tid: Buffer, cb: () => void) => () => void, packets: number, intervalMs: number, waitMs: number, signal: AbortSignal): Promise<number[]> {
+  const samples = new Array<number>(packets).fill(-1);
+  const unexpects: (() => void)[] = [];
+  try {
+    for (let i = 0; i < packets; i++) {
+      const req = bindingRequest();
+      const sentAt = performance.now();
+      unexpects.push(
+        expect(req.tid, () => {
+          if (samples[i] === -1) samples[i] = performance.now() - sentAt;
+        }),
+      );
+      send(req.bytes);
+      if (i < packets - 1) await sleep(intervalMs, signal);
+    }
+    // Wait for stragglers, but stop early once every request is answered.
+    await abortable<void>(signal, (resolve) => {
+      const poll = setInterval(() => {
+        if (samples.every((s) => s >= 0)) resolve();
+      }, 10);
+      const t = setTimeout(resolve, waitMs);
+      return () => {
+        clearInterval(poll);
+        clearTimeout(t);
+      };
+    });
+  } finally {
+    for (const u of unexpects) u();
+  }
+  return samples;
+}
+
+function qualityOutcome(samples: number[], transport: string, evidence: Record<string, string | number | boolean>): Outcome {
+  const q = qualityFigures(samples);
+  const ev = {
+    ...evidence, transport, sent: q.sent, received: q.received, lossPercent: round(q.lossPercent), rttP50: round(q.rttP50), rttP95: round(q.rttP95),
+    jitterMs: round(q.jitterMs), mos: round(q.mos, 2),
+  };
+  const figures = `loss ${round(q.lossPercent)} %, RTT p50 ${round(q.rttP50)} ms / p95 ${round(q.rttP95)} ms, jitter ${round(q.jitterMs)} ms, MOS ${round(q.mos, 2)} over ${transport.toUpperCase()}`;
+  if (q.problems.length) return { status: 'warn', cause: 'poor-quality', summary: `${figures}: ${q.problems.join(', ')}`, evidence: ev, samples };
+  return { status: 'pass', summary: figures, evidence: ev, samples };
+}
+
+/** The burst over UDP, or over TCP to a TURN server when UDP gets no answer at all. */
+export async function probeQuality(spec: ProbeSpec, ctx: ProbeContext, signal: AbortSignal): Promise<Outcome> {
+  const { packets, intervalMs } = ctx.options.quality;
+  const waitMs = Math.min(2000, ctx.options.timeoutMs);
+  const r = await resolveOrUnknown(ctx, spec.host ?? '', signal);
+  let udpSamples: number[] | undefined;
+  let udpNote = '';
+  if (!('status' in r)) {
+    let ch: UdpChannel | undefined;
+    try {
+      ch = await UdpChannel.open(r.address, spec.port ?? 3478, signal);
+      const c = ch;
+      udpSamples = await burst((b) => c.send(b), (tid, cb) => c.expect(tid, cb), packets, intervalMs, waitMs, signal);
+      if (udpSamples.some((s) => s >= 0)) return qualityOutcome(udpSamples, 'udp', { address: r.address, port: spec.port ?? 3478 });
+      udpNote = 'no UDP answer';
+    } catch (e) {
+      if (e instanceof ProbeError && e.probeCause === 'cancelled') throw e;
+      udpNote = e instanceof Error ? e.message : String(e);
+    } finally {
+      ch?.close();
+    }
+  } else udpNote = r.summary;
+  const fallback = qualityTcpFallback(ctx.options);
+  if (!fallback) return { status: 'unknown', cause: 'no-response', summary: `${udpNote}; no TURN server over TCP to measure instead`, evidence: {} };
+  let stream: StreamChannel | undefined;
+  try {
+    const proxy = ctx.proxyFor(fallback.host);
+    let host = fallback.host;
+    if (!proxy) {
+      const fr = await resolveOrUnknown(ctx, fallback.host, signal);
+      if ('status' in fr) return { ...fr, summary: `${udpNote}; TCP fallback: ${fr.summary}` };
+      host = fr.address;
+    }
+    const s = await openStream(host, fallback.port, proxy, signal);
+    const sock = fallback.transport === 'tls' ? (await startTls(s.socket, fallback.host, ctx.options.ca, signal)).socket : s.socket;
+    const chan = new StreamChannel(sock);
+    stream = chan;
+    let failure: ProbeError | undefined;
+    chan.watch((e) => {
+      failure = e;
+    });
+    const samples = await burst((b) => chan.send(b), (tid, cb) => chan.expect(tid, cb), packets, intervalMs, waitMs, signal);
+    if (!samples.some((x) => x >= 0)) return { status: 'fail', cause: failure?.probeCause ?? 'no-response', summary: `${udpNote}; no STUN answer over TCP either${failure ? ` (${failure.message})` : ''}`, evidence: {} };
+    const out = qualityOutcome(samples, fallback.transport, { address: host, port: fallback.port, udp: udpNote });
+    return { ...out, summary: `${out.summary} (UDP: ${udpNote})` };
+  } catch (e) {
+    const err = e instanceof ProbeError ? e : new ProbeError('internal', String(e));
+    if (err.probeCause === 'cancelled') throw err;
+    return { status: 'fail', cause: err.probeCause, summary: `${udpNote}; TCP fallback: ${err.message}`, evidence: {} };
+  } finally {
+    stream?.close();
+  }
+}

@@ -1,0 +1,58 @@
+// The stand-in for the platform's HTTPS hosts (API/anvil, signalling over WebSocket,
+// logging) and for the OCSP/CRL responders over plain HTTP. It runs as its own Node
+// process inside the cloud namespace, so its source is kept here as plain JavaScript.
+// A WebSocket upgrade is answered by hand (RFC 6455 §4.2.2): key + GUID, SHA-1, base64.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface WebListener {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+}
+
+const SOURCE = String.raw`'use strict';
+const http = require('node:http');
+const https = require('node:https');
+const fs = require('node:fs');
+const crypto = require('node:crypto');
+const cfg = JSON.parse(process.argv[2]);
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+function onRequest(req, res) {
+  const body = JSON.stringify({ ok: true, host: req.headers.host || '', path: req.url });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+function onUpgrade(req, socket) {
+  socket.on('error', () => {});
+  const key = req.headers['sec-websocket-key'];
+  const ok = String(req.headers.upgrade || '').toLowerCase() === 'websocket' && typeof key === 'string' && Buffer.from(key, 'base64').length === 16;
+  if (!ok) {
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    return;
+  }
+  const accept = crypto.createHash('sha1').update(key + GUID).digest('base64');
+  socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ' + accept + '\r\n\r\n');
+  // A close frame (opcode 8, status 1000) after a moment: the peer learns the session works and ends it.
+  setTimeout(() => socket.end(Buffer.from([0x88, 0x02, 0x03, 0xe8])), 200).unref();
+}
+let pending = cfg.listeners.length;
+for (const l of cfg.listeners) {
+  const server = l.tls
+    ? https.createServer({ cert: fs.readFileSync(cfg.cert), key: fs.readFileSync(cfg.key) }, onRequest)
+    : http.createServer(onRequest);
+  server.on('upgrade', onUpgrade);
+  server.on('clientError', (e, s) => s.destroy());
+  server.listen(l.port, l.host, () => {
+    if (--pending === 0) process.stdout.write('ready\n');
+  });
+}
+process.on('SIGTERM', () => process.exit(0));
+`;
+
+/** Writes the server's script and returns the argv that starts it. */
+export function webServerCommand(dir: string, listeners: readonly WebListener[], cert: string, key: string): string[] {
+  const file = join(dir, 'web-server.js');
+  writeFileSync(file, SOURCE);
+  return [process.execPath, file, JSON.stringify({ listeners, cert, key })];
+}

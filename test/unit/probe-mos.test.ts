@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { delayImpairment, effectiveEquipmentImpairment, estimateMos, mosFromR, percentile, qualityFigures, rfc3550Jitter, R_DEFAULT } from '../../src/core/probes/mos';
+
+const near = (a: number, b: number, eps = 0.01): void => assert.ok(Math.abs(a - b) <= eps, `${a} is not within ${eps} of ${b}`);
+
+test('G.107 Annex B: R to MOS at known points', () => {
+  near(mosFromR(R_DEFAULT), 4.41); // the default R of 93.2: the best a narrow-band call gets
+  near(mosFromR(90), 4.34);
+  near(mosFromR(80), 4.02);
+  near(mosFromR(70), 3.6);
+  near(mosFromR(60), 3.1);
+  near(mosFromR(50), 2.58);
+  assert.equal(mosFromR(0), 1);
+  assert.equal(mosFromR(-5), 1);
+  assert.equal(mosFromR(100), 4.5);
+});
+
+test('impairments: delay has a knee at 177.3 ms, loss follows Ie-eff with Bpl 25.1', () => {
+  near(delayImpairment(100), 2.4);
+  near(delayImpairment(177.3), 4.2552, 0.001);
+  near(delayImpairment(300), 0.024 * 300 + 0.11 * (300 - 177.3), 0.001);
+  assert.equal(effectiveEquipmentImpairment(0), 0);
+  near(effectiveEquipmentImpairment(1), 95 / 26.1, 0.001);
+  near(effectiveEquipmentImpairment(5), (95 * 5) / 30.1, 0.001);
+});
+
+test('MOS falls with loss, delay and jitter', () => {
+  const clean = estimateMos(20, 1, 0);
+  assert.ok(clean > 4.3 && clean <= 4.41);
+  assert.ok(estimateMos(20, 1, 5) < clean - 0.3);
+  assert.ok(estimateMos(800, 1, 0) < 3.6);
+  assert.ok(estimateMos(400, 1, 0) < estimateMos(100, 1, 0));
+  assert.ok(estimateMos(20, 60, 0) < clean);
+});
+
+test('jitter follows RFC 3550: constant RTT is zero, alternating RTT converges toward the step', () => {
+  assert.equal(rfc3550Jitter([10, 10, 10, 10]), 0);
+  const alternating = Array.from({ length: 400 }, (_, i) => (i % 2 ? 30 : 10));
+  near(rfc3550Jitter(alternating), 20, 0.1);
+  near(rfc3550Jitter([10, 26]), 1, 1e-9);
+});
+
+test('percentiles and burst figures', () => {
+  assert.equal(percentile([5, 1, 3, 2, 4], 50), 3);
+  assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95), 10);
+  const q = qualityFigures([10, 12, -1, 11, 10, 10, 10, 10, 10, 10]);
+  assert.equal(q.sent, 10);
+  assert.equal(q.received, 9);
+  assert.equal(q.lossPercent, 10);
+  assert.deepEqual(q.problems, ['loss 10 % (limit < 1 %)']);
+  const lost = qualityFigures([-1, -1]);
+  assert.equal(lost.mos, 1);
+  assert.equal(lost.lossPercent, 100);
+});

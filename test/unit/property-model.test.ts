@@ -1,0 +1,209 @@
+// Laws of the interval and region arithmetic, checked against plain sets of
+// points over small universes, where every point can be listed.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { IntervalSet } from '../../src/core/model/intervals';
+import { Region } from '../../src/core/model/region';
+
+const MAX = 23; // intervals span -2..MAX+2
+/** Holds every value the generators produce, so complements relative to it are exact. */
+const UNIVERSE = IntervalSet.of(-3n, BigInt(MAX + 3));
+
+const intervalArb = fc.tuple(fc.integer({ min: -2, max: MAX + 2 }), fc.integer({ min: -2, max: MAX + 2 }));
+/** Raw interval lists, unsorted, overlapping, some reversed (empty) on purpose. */
+const listArb = fc.array(intervalArb, { maxLength: 6 });
+
+function build(list: readonly (readonly [number, number])[]): IntervalSet {
+  return IntervalSet.fromIntervals(list.map(([a, b]) => [BigInt(a), BigInt(b)] as const));
+}
+
+function points(list: readonly (readonly [number, number])[]): Set<number> {
+  const s = new Set<number>();
+  for (const [a, b] of list) for (let v = a; v <= b; v++) s.add(v);
+  return s;
+}
+
+function members(set: IntervalSet, lo = -3, hi = MAX + 3): Set<number> {
+  const s = new Set<number>();
+  for (let v = lo; v <= hi; v++) if (set.has(BigInt(v))) s.add(v);
+  return s;
+}
+
+function assertCanonical(set: IntervalSet): void {
+  const iv = set.intervals;
+  for (let i = 0; i < iv.length; i++) {
+    const [lo, hi] = iv[i]!;
+    assert.ok(lo <= hi, `interval ${lo}-${hi} is reversed`);
+    if (i > 0) assert.ok(iv[i - 1]![1] + 1n < lo, `intervals ${iv[i - 1]} and ${iv[i]} overlap or touch`);
+  }
+}
+
+/** The set's points read from its intervals (not through has()). */
+function pointsOf(set: IntervalSet): Set<number> {
+  return points(set.intervals.map(([a, b]) => [Number(a), Number(b)] as const));
+}
+
+const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
+
+test('IntervalSet: construction normalizes and keeps exactly the listed points', () => {
+  fc.assert(
+    fc.property(listArb, (list) => {
+      const set = build(list);
+      assertCanonical(set);
+      assert.deepEqual(sorted(pointsOf(set)), sorted(points(list)));
+      assert.deepEqual(sorted(members(set)), sorted(points(list)));
+      assert.equal(set.size(), BigInt(points(list).size));
+      assert.equal(set.isEmpty(), points(list).size === 0);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('IntervalSet: union, intersect and subtract agree with set operations on points', () => {
+  fc.assert(
+    fc.property(listArb, listArb, (la, lb) => {
+      const a = build(la);
+      const b = build(lb);
+      const pa = points(la);
+      const pb = points(lb);
+      const u = a.union(b);
+      const i = a.intersect(b);
+      const d = a.subtract(b);
+      for (const s of [u, i, d]) assertCanonical(s);
+      assert.deepEqual(sorted(pointsOf(u)), sorted(new Set([...pa, ...pb])));
+      assert.deepEqual(sorted(pointsOf(i)), sorted(new Set([...pa].filter((v) => pb.has(v)))));
+      assert.deepEqual(sorted(pointsOf(d)), sorted(new Set([...pa].filter((v) => !pb.has(v)))));
+      assert.equal(a.covers(b), [...pb].every((v) => pa.has(v)));
+      assert.equal(a.overlaps(b), [...pb].some((v) => pa.has(v)));
+      assert.equal(a.equals(b), sorted(pa).join() === sorted(pb).join());
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('IntervalSet: algebraic laws', () => {
+  fc.assert(
+    fc.property(listArb, listArb, listArb, (la, lb, lc) => {
+      const [a, b, c] = [build(la), build(lb), build(lc)];
+      assert.ok(a.union(b).equals(b.union(a)), 'union commutes');
+      assert.ok(a.intersect(b).equals(b.intersect(a)), 'intersection commutes');
+      assert.ok(a.union(b).union(c).equals(a.union(b.union(c))), 'union associates');
+      assert.ok(a.intersect(b).intersect(c).equals(a.intersect(b.intersect(c))), 'intersection associates');
+      assert.ok(a.intersect(b.union(c)).equals(a.intersect(b).union(a.intersect(c))), 'intersection distributes over union');
+      assert.ok(a.union(b.intersect(c)).equals(a.union(b).intersect(a.union(c))), 'union distributes over intersection');
+      assert.ok(a.union(a).equals(a) && a.intersect(a).equals(a), 'idempotence');
+      assert.ok(a.subtract(a).isEmpty(), 'a - a is empty');
+      assert.ok(a.subtract(b).equals(a.intersect(UNIVERSE.subtract(b))), 'a - b = a ∩ ¬b');
+      assert.ok(UNIVERSE.subtract(a.union(b)).equals(UNIVERSE.subtract(a).intersect(UNIVERSE.subtract(b))), 'De Morgan');
+      assert.ok(a.subtract(b).union(a.intersect(b)).equals(a), 'a splits into a - b and a ∩ b');
+      assert.ok(!a.subtract(b).overlaps(b), 'a - b misses b');
+      assert.ok(a.union(b).covers(a) && a.covers(a.intersect(b)), 'covering');
+      assert.ok(a.union(IntervalSet.EMPTY).equals(a) && a.intersect(IntervalSet.EMPTY).isEmpty(), 'empty set');
+    }),
+    { numRuns: 300 },
+  );
+});
+
+// Regions: ports 0..PMAX times addresses 0..AMAX, as sets of "port,address" points.
+const PMAX = 11;
+const AMAX = 7;
+const boxArb = fc.record({
+  p: fc.tuple(fc.integer({ min: 0, max: PMAX }), fc.integer({ min: 0, max: PMAX })),
+  a: fc.array(fc.tuple(fc.integer({ min: 0, max: AMAX }), fc.integer({ min: 0, max: AMAX })), { minLength: 1, maxLength: 2 }),
+});
+const regionArb = fc.array(boxArb, { maxLength: 4 });
+type BoxSpec = { p: [number, number]; a: [number, number][] };
+
+const portsOf = (b: BoxSpec) => build([b.p]);
+const addrsOf = (b: BoxSpec) => build(b.a);
+
+function boxPoints(b: BoxSpec): Set<string> {
+  const s = new Set<string>();
+  for (const p of points([b.p])) for (const a of points(b.a)) s.add(`${p},${a}`);
+  return s;
+}
+
+function regionOf(boxes: readonly BoxSpec[]): { region: Region; pts: Set<string> } {
+  let region = Region.EMPTY;
+  const pts = new Set<string>();
+  for (const b of boxes) {
+    region = region.union(Region.box(portsOf(b), addrsOf(b)));
+    for (const x of boxPoints(b)) pts.add(x);
+  }
+  return { region, pts };
+}
+
+/** A region's points, read through boxes(): also checks that the boxes do not overlap. */
+function regionPoints(r: Region): Set<string> {
+  const s = new Set<string>();
+  let count = 0;
+  for (const { ports, addrs } of r.boxes()) {
+    for (const p of pointsOf(ports)) {
+      for (const a of pointsOf(addrs)) {
+        s.add(`${p},${a}`);
+        count++;
+      }
+    }
+  }
+  assert.equal(count, s.size, 'boxes() overlap');
+  return s;
+}
+
+function assertRegionCanonical(r: Region): void {
+  const segs = r.segments;
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i]!;
+    assert.ok(s.lo <= s.hi, 'segment reversed');
+    assert.ok(!s.addrs.isEmpty(), 'segment with no addresses');
+    if (i > 0) assert.ok(segs[i - 1]!.hi < s.lo, 'segments overlap or are out of order');
+  }
+  assert.equal(r.isEmpty(), segs.length === 0);
+}
+
+const setOps = {
+  union: (x: Set<string>, y: Set<string>) => new Set([...x, ...y]),
+  intersect: (x: Set<string>, y: Set<string>) => new Set([...x].filter((v) => y.has(v))),
+  subtract: (x: Set<string>, y: Set<string>) => new Set([...x].filter((v) => !y.has(v))),
+};
+
+test('Region: union, intersect, subtract and box operations agree with point sets', () => {
+  fc.assert(
+    fc.property(regionArb, regionArb, boxArb, (ra, rb, box) => {
+      const A = regionOf(ra as BoxSpec[]);
+      const B = regionOf(rb as BoxSpec[]);
+      const bx = box as BoxSpec;
+      assertRegionCanonical(A.region);
+      assert.deepEqual([...regionPoints(A.region)].sort(), [...A.pts].sort());
+      for (const op of ['union', 'intersect', 'subtract'] as const) {
+        const got = A.region[op](B.region);
+        assertRegionCanonical(got);
+        assert.deepEqual([...regionPoints(got)].sort(), [...setOps[op](A.pts, B.pts)].sort(), op);
+      }
+      const ib = A.region.intersectBox(portsOf(bx), addrsOf(bx));
+      const sb = A.region.subtractBox(portsOf(bx), addrsOf(bx));
+      assertRegionCanonical(ib);
+      assertRegionCanonical(sb);
+      assert.deepEqual([...regionPoints(ib)].sort(), [...setOps.intersect(A.pts, boxPoints(bx))].sort(), 'intersectBox');
+      assert.deepEqual([...regionPoints(sb)].sort(), [...setOps.subtract(A.pts, boxPoints(bx))].sort(), 'subtractBox');
+      const ports = new Set([...A.pts].map((x) => Number(x.split(',')[0])));
+      assert.deepEqual(sorted(pointsOf(A.region.ports())), sorted(ports), 'ports()');
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('Region: laws', () => {
+  fc.assert(
+    fc.property(regionArb, regionArb, regionArb, (ra, rb, rc) => {
+      const [a, b, c] = [regionOf(ra as BoxSpec[]).region, regionOf(rb as BoxSpec[]).region, regionOf(rc as BoxSpec[]).region];
+      const same = (x: Region, y: Region) => [...regionPoints(x)].sort().join(' ') === [...regionPoints(y)].sort().join(' ');
+      assert.ok(same(a.union(b), b.union(a)), 'union commutes');
+      assert.ok(same(a.intersect(b.union(c)), a.intersect(b).union(a.intersect(c))), 'distributes');
+      assert.ok(same(a.subtract(b).union(a.intersect(b)), a), 'a splits into a - b and a ∩ b');
+      assert.ok(a.subtract(a).isEmpty(), 'a - a is empty');
+      assert.ok(a.subtract(b).intersect(b).isEmpty(), 'a - b misses b');
+    }),
+    { numRuns: 200 },
+  );
+});

@@ -1,0 +1,148 @@
+// The extension in a real VS Code (code-server) driven through Chromium: what a
+// person sees in the Problems view, hovers, the quick-fix menu, CodeLens and the
+// status bar, for an iptables file and a Kubernetes NetworkPolicy.
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { expectationsOf, skipReason, startSession, step, type Session } from './support/session';
+import { STATUS_ITEM } from './support/workbench';
+
+const IPTABLES = 'firewall/egress.rules';
+const POLICY = 'k8s/networkpolicy.yaml';
+const SCANNED = 'scan/office.rules';
+
+describe('VS Code: editor', { skip: skipReason(), timeout: 20 * 60_000 }, () => {
+  let s: Session | undefined;
+  before(async () => {
+    s = await startSession({ trusted: true });
+  }, { timeout: 15 * 60_000 });
+  after(async () => {
+    await s?.cs.stop();
+  });
+
+  it('shows the expected diagnostics of an iptables file in the Problems view', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      await wb.openFile(IPTABLES);
+      const rows = await wb.waitForProblems(IPTABLES, expectationsOf(cs.workspace, IPTABLES));
+      const udp = rows.find((r) => r.code === 'udp-3478')!;
+      assert.match(udp.message, /^UDP 3478 to the platform \(STUN\/TURN\): not met in iptables OUTPUT\. UDP 3478 is blocked by "-A OUTPUT -j DROP"/);
+      assert.equal(udp.column, 1);
+      assert.match(await wb.statusText(), /OpenTok: \d+ problems?/);
+      await wb.closePanel();
+    }));
+
+  it('shows the expected diagnostics of a Kubernetes NetworkPolicy', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      await wb.openFile(POLICY);
+      await wb.waitForProblems(POLICY, expectationsOf(cs.workspace, POLICY));
+      await wb.closePanel();
+    }));
+
+  it('a hover on the blocking rule says which requirements it decides and how', (t) =>
+    step(s, t, async ({ wb }) => {
+      await wb.openFile(IPTABLES);
+      await wb.goTo(15, 4);
+      const text = await wb.hoverAtCursor('this rule decides');
+      assert.match(text, /OpenTok readiness: this rule decides 2 requirements/);
+      assert.match(text, /udp-3478 UDP 3478 to the platform \(STUN\/TURN\): not met; this rule blocks UDP 3478/);
+      assert.match(text, /udp-media-range UDP 1025-65535 to the platform \(direct media\): not met; this rule blocks UDP 1025-65535/);
+      await wb.page.keyboard.press('Escape');
+    }));
+
+  it('a CodeLens above the policy counts its requirements, and lists them when clicked', (t) =>
+    step(s, t, async ({ wb, cs }) => {
+      await wb.openFile(IPTABLES);
+      const lens = cs.page.locator('.monaco-editor .codelens-decoration a', { hasText: 'OpenTok: 4 met · 0 partially met · 2 unmet · 0 unknown' });
+      await lens.waitFor({ timeout: 15_000 });
+      await lens.click();
+      const row = await wb.quickInputRow('udp-3478: not met');
+      assert.match(await row.innerText(), /UDP 3478 to the platform/);
+      const labels = await cs.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
+      assert.equal(labels.length, 6, labels.join(' | '));
+      await cs.page.keyboard.press('Escape');
+    }));
+
+  it('the preferred quick fix adds the rule, and the diagnostic goes', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      await wb.openFile(IPTABLES);
+      await wb.goTo(15, 1);
+      await wb.applyQuickFix('Allow UDP 3478');
+      // The rule goes in at the top of OUTPUT, so the DROP rule moves down a line.
+      await wb.waitForProblems(IPTABLES, [{ ruleId: 'udp-media-range', severity: 'information', line: 16 }]);
+      await wb.closePanel();
+      await wb.save();
+      const text = readFileSync(join(cs.workspace, IPTABLES), 'utf8');
+      assert.match(text, /\n-A OUTPUT -p udp -m udp --dport 3478 -j ACCEPT\n/);
+    }));
+
+  it('"Suppress with reason" writes the comment with the reason, and the diagnostic goes', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      await wb.openFile(IPTABLES);
+      await wb.goTo(16, 1);
+      await wb.applyQuickFix('Suppress udp-media-range with a reason');
+      await wb.answerInputBox('media is relayed over TCP 443 by policy');
+      await wb.waitForProblems(IPTABLES, []);
+      await wb.closePanel();
+      await wb.save();
+      const lines = readFileSync(join(cs.workspace, IPTABLES), 'utf8').split('\n');
+      assert.equal(lines[15], '# opentok-readiness-disable-next-line udp-media-range -- media is relayed over TCP 443 by policy');
+      assert.equal(lines[16], '-A OUTPUT -j DROP');
+    }));
+
+  it('the status bar item opens the Problems view with its filter focused', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      await wb.closePanel();
+      await cs.page.locator(STATUS_ITEM).click();
+      await cs.page.locator('.markers-panel').waitFor({ state: 'visible' });
+      await wb.until('the Problems filter to have focus', async () => ((await cs.page.evaluate(() => !!document.activeElement?.closest('.viewpane-filter'))) ? true : undefined));
+      await wb.closePanel();
+    }));
+
+  it('closing a file clears its diagnostics', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      await wb.openFile(SCANNED);
+      await wb.waitForProblems(SCANNED, expectationsOf(cs.workspace, SCANNED));
+      await wb.closePanel();
+      await wb.closeActiveEditor();
+      await wb.waitForProblems(SCANNED, []);
+      await wb.closePanel();
+    }));
+
+  it('the workspace scan lints unopened files, leaving out files.exclude and the ignore globs', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      await wb.runCommand('OpenTok: Scan workspace for OpenTok readiness');
+      await wb.waitForProblems(SCANNED, expectationsOf(cs.workspace, SCANNED), 60_000);
+      const files = new Set((await wb.problems()).map((r) => r.file));
+      assert.ok(!files.has('ignored/legacy.rules'), 'the ignore glob of .opentok-readiness.yaml applies');
+      assert.ok(!files.has('excluded/old.rules'), 'files.exclude applies');
+      await wb.closePanel();
+      await wb.until('the scan summary', async () => {
+        const t = await cs.page.locator('.statusbar-item', { hasText: 'files checked' }).allInnerTexts();
+        return t[0];
+      });
+    }));
+
+  it('an invalid workspace configuration is reported at the offending key', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      const config = join(cs.workspace, '.opentok-readiness.yaml');
+      const original = readFileSync(config, 'utf8');
+      appendFileSync(config, 'profile: opentok\n');
+      const line = original.split('\n').length;
+      const rows = await wb.waitForProblems('.opentok-readiness.yaml', [{ ruleId: 'config-error', severity: 'error', line }]);
+      assert.match(rows[0]!.message, /unknown key "profile"/);
+      await wb.closePanel();
+      writeFileSync(config, original);
+      await wb.waitForProblems('.opentok-readiness.yaml', []);
+      await wb.closePanel();
+    }));
+
+  it('deleting a file clears its diagnostics', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      const file = join(cs.workspace, SCANNED);
+      assert.ok(existsSync(file));
+      rmSync(file);
+      await wb.waitForProblems(SCANNED, []);
+      await wb.closePanel();
+    }));
+});

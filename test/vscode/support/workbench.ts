@@ -1,0 +1,189 @@
+// Drives the VS Code workbench the way a person does: keyboard, command palette,
+// Problems view, hovers and the quick-fix menu. Reads only what is on screen.
+import type { Locator, Page } from 'playwright-core';
+
+export interface ProblemRow {
+  /** folder/file as the Problems view groups it. */
+  readonly file: string;
+  readonly severity: 'error' | 'warning' | 'information' | 'hint';
+  readonly message: string;
+  readonly source: string;
+  readonly code: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+const SEVERITY: Readonly<Record<string, ProblemRow['severity']>> = { Error: 'error', Warning: 'warning', Info: 'information', Hint: 'hint' };
+export const STATUS_ITEM = '[id="opentok-readiness.opentok-readiness.opentokReadiness.summary"]';
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  /** Waits until the condition holds, polling; the last error explains a timeout. */
+  async until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    let last: unknown;
+    for (;;) {
+      try {
+        const v = await probe();
+        if (v !== undefined) return v;
+      } catch (e) {
+        last = e;
+      }
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+      await this.page.waitForTimeout(200);
+    }
+  }
+
+  async quickInputRow(label: string): Promise<Locator> {
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    return row;
+  }
+
+  /** Runs a command from the command palette by its title. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: title }) }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.click();
+  }
+
+  /** Opens a workspace file with Quick Open and waits for its editor. */
+  async openFile(relativePath: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(relativePath);
+    const name = relativePath.split('/').pop()!;
+    const folder = relativePath.split('/').slice(0, -1).join('/');
+    // The row of this file in the results for this query (not a stale "recently opened" row).
+    const row = this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: name }) })
+      .filter({ hasText: folder })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.click();
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+    await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor();
+  }
+
+  async closeActiveEditor(): Promise<void> {
+    await this.runCommand('View: Close Editor');
+  }
+
+  /** Puts the cursor at a 1-based line and column of the active editor. */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+  }
+
+  /** The hover at the cursor, as text. */
+  async hoverAtCursor(mustContain: string): Promise<string> {
+    await this.runCommand('Show or Focus Hover');
+    return this.until(`a hover containing "${mustContain}"`, async () => {
+      const texts = await this.page.locator('.monaco-hover:not(.hidden)').allInnerTexts();
+      return texts.find((t) => t.includes(mustContain));
+    });
+  }
+
+  /** Opens the quick-fix menu at the cursor and chooses the action whose title starts with `title`. */
+  async applyQuickFix(title: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.runCommand('Quick Fix...');
+    const row = this.page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.click();
+  }
+
+  /** Answers an input box. */
+  async answerInputBox(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+  }
+
+  async save(): Promise<void> {
+    await this.runCommand('File: Save');
+    await this.until('the editor to be saved', async () => ((await this.page.locator('.tabs-container .tab.active.dirty').count()) === 0 ? true : undefined));
+  }
+
+  /** Every problem the Problems view lists (the window is tall enough that no row is scrolled away). */
+  async problems(): Promise<ProblemRow[]> {
+    await this.runCommand('Problems: Focus on Problems View');
+    await this.page.locator('.markers-panel').waitFor({ state: 'visible' });
+    await this.page.waitForTimeout(300);
+    const rows = await this.page.locator('.markers-panel .monaco-list-row').evaluateAll((els) => els.map((e) => ({ aria: e.getAttribute('aria-label') ?? '', text: e.textContent ?? '' })));
+    const out: ProblemRow[] = [];
+    let file = '';
+    for (const { aria, text } of rows) {
+      // "2 problems in file egress.rules of folder firewall"; a file at the root is "of folder .".
+      const group = /^\d+ problems? in file (.+?)(?: of folder ?(.*))?$/.exec(aria.trim());
+      if (group) {
+        const folder = (group[2] ?? '').trim().replace(/^\.$/, '');
+        file = folder ? `${folder}/${group[1]}` : group[1]!;
+        continue;
+      }
+      const m = /^(Error|Warning|Info|Hint): ([\s\S]*?) at line (\d+) and character (\d+)\.[\s\S]*generated by (\S+)$/.exec(aria);
+      if (!m) continue;
+      const code = new RegExp(`${m[5]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\(?([A-Za-z0-9-]+)\\)?\\s*\\[Ln`).exec(text)?.[1] ?? '';
+      out.push({ file, severity: SEVERITY[m[1]!]!, message: m[2]!, source: m[5]!, code, line: Number(m[3]), column: Number(m[4]) });
+    }
+    return out;
+  }
+
+  /** Waits until our problems for a file are exactly `expected` (ordered by line, then code). */
+  async waitForProblems(file: string, expected: readonly { ruleId: string; severity: string; line: number }[], timeoutMs = 30_000): Promise<ProblemRow[]> {
+    const want = JSON.stringify(expected.map((e) => `${e.line} ${e.ruleId} ${e.severity}`));
+    let seen = '';
+    try {
+      return await this.until(
+        `the problems of ${file} to be ${want}`,
+        async () => {
+          const rows = (await this.problems()).filter((r) => r.file === file && r.source === 'opentok-readiness');
+          const got = rows.map((r) => `${r.line} ${r.code} ${r.severity}`).sort((a, b) => parseInt(a) - parseInt(b) || a.localeCompare(b));
+          seen = JSON.stringify(got);
+          return seen === want ? rows : undefined;
+        },
+        timeoutMs,
+      );
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; last seen ${seen}`);
+    }
+  }
+
+  async closePanel(): Promise<void> {
+    // The command is offered only while the panel shows.
+    if (!(await this.page.locator('.monaco-workbench .part.panel').isVisible())) return;
+    await this.runCommand('View: Hide Panel');
+    await this.page.locator('.monaco-workbench .part.panel').waitFor({ state: 'hidden' });
+  }
+
+  async statusText(): Promise<string> {
+    return (await this.page.locator(STATUS_ITEM).textContent()) ?? '';
+  }
+
+  async notificationContaining(text: string, timeoutMs = 15_000): Promise<string> {
+    return this.until(
+      `a notification containing "${text}"`,
+      async () => {
+        const toasts = await this.page.locator('.notifications-toasts .notification-toast').allInnerTexts();
+        return toasts.find((t) => t.includes(text));
+      },
+      timeoutMs,
+    );
+  }
+}
