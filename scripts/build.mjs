@@ -11,6 +11,8 @@ const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
 const watch = args.has('--watch');
 const tests = args.has('--tests');
+// Test bundles go to out/ unless OPENTOK_OUT names another folder (parallel runs of different suites).
+const outDir = process.env.OPENTOK_OUT ?? 'out';
 
 const common = {
   bundle: true,
@@ -39,14 +41,14 @@ const builds = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 if (tests) {
-  rmSync('out', { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
   const entries = [...walk('test', (p) => p.endsWith('.test.ts')), ...walk('bench', (p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))];
   builds.push({
     ...common,
     minify: false,
     sourcemap: 'inline',
     entryPoints: entries.map((p) => ({ in: p, out: relative('.', p).replace(/\.ts$/, '') })),
-    outdir: 'out',
+    outdir: outDir,
     // Test tools stay outside the bundles; the code under test is bundled as it ships.
     external: ['vscode', 'fast-check', 'ajv', 'ajv-draft-04', 'playwright-core', '@vscode/test-electron'],
   });

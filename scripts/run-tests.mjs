@@ -17,7 +17,8 @@ function walk(dir) {
     return statSync(p).isDirectory() ? walk(p) : p.endsWith('.test.js') ? [p] : [];
   });
 }
-const files = suites.flatMap((s) => (s === 'all' ? walk('out/test') : walk(join('out/test', s)))).sort();
+const outDir = process.env.OPENTOK_OUT ?? 'out';
+const files = suites.flatMap((s) => (s === 'all' ? walk(join(outDir, 'test')) : walk(join(outDir, 'test', s)))).sort();
 if (files.length === 0) {
   console.error(`no test files for ${suites.join(', ')}`);
   process.exit(1);
