@@ -4,12 +4,14 @@ import { catalogJson, catalogMarkdown } from '../core/report/catalog';
 import { TOOL_VERSION } from '../core/report/docs';
 import { UsageError, processIo, type Io } from './io';
 import { LINT_HELP, lintCommand } from './lint';
+import { PROBE_HELP, probeCommand } from './probe';
 
 const HELP = `Usage: opentok-readiness <command> [options]
 
 Commands:
   lint <files|folders>           check firewall configs and cluster policies
   catalog [--format markdown|json]  print the requirements that are checked
+  probe [--config file] [--format text|json|markdown|html]  check connectivity live
   help [command]                 show help
 
 Run "opentok-readiness lint --help" for the lint options.`;
@@ -22,6 +24,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return await lintCommand(rest, io);
       case 'catalog':
         return await catalogCommand(rest, io);
+      case 'probe':
+        return await probeCommand(rest, { stdout: io.stdout, stderr: io.stderr, isTTY: Boolean((io.stderr as { isTTY?: boolean }).isTTY), color: io.color, env: io.env });
       case '--version':
       case '-v':
         await io.write(io.stdout, `${TOOL_VERSION}\n`);
@@ -30,7 +34,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        await io.write(io.stdout, `${rest[0] === 'lint' ? LINT_HELP : HELP}\n`);
+        await io.write(io.stdout, `${rest[0] === 'lint' ? LINT_HELP : rest[0] === 'probe' ? PROBE_HELP : HELP}\n`);
         return command === undefined ? 2 : 0;
       default:
         throw new UsageError(`unknown command "${command}"`);

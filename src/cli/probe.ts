@@ -37,7 +37,10 @@ Exit codes: 0 ready, 1 degraded or blocked, 2 error.`;
 export interface ProbeIo {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
+  /** Whether stderr is a terminal: the live progress display goes there. */
   readonly isTTY: boolean;
+  /** Whether the report on stdout may be coloured (stdout is a terminal); defaults to isTTY. */
+  readonly color?: boolean;
   readonly env: NodeJS.ProcessEnv;
 }
 
@@ -150,7 +153,7 @@ export async function probeCommand(args: string[], io: ProbeIo): Promise<number>
       ...(progress ? { onEvent: (e: ProbeEvent) => progress.update(e) } : {}),
     });
     progress?.clear();
-    await write(io.stdout, renderProbeReport(report, format, { color: io.isTTY && !io.env.NO_COLOR, verbose: values.verbose }));
+    await write(io.stdout, renderProbeReport(report, format, { color: (io.color ?? io.isTTY) && format === 'text' && !io.env.NO_COLOR, verbose: values.verbose }));
     if (report.cancelled) return 2;
     return exitCodeFor(report.verdict.level);
   } catch (e) {

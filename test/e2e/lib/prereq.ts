@@ -48,7 +48,7 @@ function findMissing(): string | undefined {
   const still = PACKAGES.filter(([bin]) => !which(bin)).map(([, pkg]) => pkg);
   if (!which('squid') || !squidCanBump()) still.push('squid-openssl');
   if (still.length > 0) return `Debian packages ${still.join(' ')}`;
-  const probe = `otr-check-${process.pid}`;
+  const probe = `ote2e-check-${process.pid}`;
   const add = run('ip', ['netns', 'add', probe]);
   run('ip', ['netns', 'del', probe]);
   if (add.status !== 0) return `network namespaces (${add.stderr.trim()})`;

@@ -35,7 +35,8 @@ export const MEDIA_STUN_PORT = 50000;
 
 export const PROXY_PORTS = { plain: 3128, auth: 3129, bump: 3130 } as const;
 
-const PREFIX = 'otr';
+// Unique to this suite: the iptables netns suite (test/netns) uses otr-c-, otr-p- and otr-probe-, and sweeps only those.
+const PREFIX = 'ote2e';
 
 export interface Topology {
   readonly id: string;
@@ -52,7 +53,7 @@ export function sweepLeftovers(): void {
   const list = run('ip', ['netns', 'list']).stdout;
   for (const line of list.split('\n')) {
     const name = line.split(' ')[0] ?? '';
-    const m = /^otr-(\d+)-[0-9a-f]+-(c|s)$/.exec(name);
+    const m = new RegExp(`^${PREFIX}-(\\d+)-[0-9a-f]+-(c|s)$`).exec(name);
     if (!m) continue;
     const pid = Number(m[1]);
     let alive = true;
