@@ -2,6 +2,7 @@
 //   node scripts/build.mjs [--production] [--watch] [--tests]
 // dist/extension.js  the VS Code extension (Node, CommonJS, `vscode` external)
 // dist/cli.js        the command-line tool (same core)
+// dist/webview/panel.js  the connectivity panel's page (browser, IIFE; styles in media/panel.css)
 // out/               test and benchmark bundles (with --tests)
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync, chmodSync, existsSync } from 'node:fs';
@@ -39,10 +40,12 @@ function walk(dir, pick) {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview/panel.js', platform: 'browser', format: 'iife', target: ['chrome114'] },
 ];
 if (tests) {
   rmSync(outDir, { recursive: true, force: true });
-  const entries = [...walk('test', (p) => p.endsWith('.test.ts')), ...walk('bench', (p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))];
+  // test/electron: the runner and the mocha suite that @vscode/test-electron loads into VS Code.
+  const entries = [...walk('test', (p) => p.endsWith('.test.ts')), ...walk('test/electron', (p) => p.endsWith('.ts')), ...walk('bench', (p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))];
   builds.push({
     ...common,
     minify: false,
@@ -50,7 +53,7 @@ if (tests) {
     entryPoints: entries.map((p) => ({ in: p, out: relative('.', p).replace(/\.ts$/, '') })),
     outdir: outDir,
     // Test tools stay outside the bundles; the code under test is bundled as it ships.
-    external: ['vscode', 'fast-check', 'ajv', 'ajv-draft-04', 'playwright-core', '@vscode/test-electron'],
+    external: ['vscode', 'fast-check', 'ajv', 'ajv-draft-04', 'playwright-core', '@vscode/test-electron', 'mocha'],
   });
 }
 

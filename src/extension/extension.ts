@@ -2,7 +2,7 @@
 // activate returns (services.ts), or at once when an entry point needs it first.
 import * as vscode from 'vscode';
 import { CONNECTIVITY_COMMAND, FIX_ALL_COMMAND, SCAN_COMMAND, SHOW_POLICY_COMMAND, SHOW_PROBLEMS_COMMAND, SUPPRESS_COMMAND } from './commandIds';
-import { checkConnectivity } from './connectivity';
+import { checkConnectivity, registerConnectivitySerializer } from './connectivity';
 import { createLog } from './log';
 import type { Services } from './services';
 import { affectsUs, readSettings } from './settings';
@@ -41,7 +41,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand(FIX_ALL_COMMAND, () => load().fixAll()),
     vscode.commands.registerCommand(SUPPRESS_COMMAND, (uri: string, line: number, ruleId: string) => load().suppress(uri, line, ruleId)),
     vscode.commands.registerCommand(SHOW_POLICY_COMMAND, (uri: string, index: number) => load().showPolicy(uri, index)),
-    vscode.commands.registerCommand(CONNECTIVITY_COMMAND, () => checkConnectivity(context, settings, log)),
+    vscode.commands.registerCommand(CONNECTIVITY_COMMAND, () => checkConnectivity(context, settings, log, () => load().lintFindings())),
+    registerConnectivitySerializer(context, log, () => load().lintFindings()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsUs(e)) return;
       settings = readSettings();

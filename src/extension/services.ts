@@ -7,6 +7,7 @@ import { ReadinessCodeLens, showPolicyRequirements } from './codeLens';
 import { ReadinessDiagnostics } from './diagnostics';
 import { DocumentLinter } from './documents';
 import { ReadinessHover } from './hover';
+import type { Finding } from '../core/model/finding';
 import type { Log } from './log';
 import { scanWorkspace } from './scan';
 import { readResourceSettings, type Settings } from './settings';
@@ -23,6 +24,8 @@ export interface Services {
   fixAll(): Promise<void>;
   suppress(uri: string, line: number, ruleId: string): Promise<void>;
   showPolicy(uri: string, index: number): Promise<void>;
+  /** Every finding of the files linted so far (met ones included), for the connectivity panel. */
+  lintFindings(): Finding[];
 }
 
 export function createServices(subscriptions: vscode.Disposable[], log: Log, settings: () => Settings): Services {
@@ -52,5 +55,6 @@ export function createServices(subscriptions: vscode.Disposable[], log: Log, set
     fixAll: () => fixAllInEditor(diagnostics),
     suppress: (uri, line, ruleId) => suppressWithReason(uri, line, ruleId),
     showPolicy: (uri, index) => showPolicyRequirements(diagnostics, uri, index),
+    lintFindings: () => diagnostics.all().flatMap((f) => f.result.findings),
   };
 }

@@ -48,6 +48,47 @@ export function readSettings(): Settings {
   };
 }
 
+/**
+ * The connectivity panel's settings (scope `window`), read when a check starts. They
+ * refine the `probe` section of .opentok-readiness.yaml; TURN credentials are never a
+ * setting (SecretStorage or the environment only).
+ */
+export interface ProbeSettings {
+  /** Target lists with the keys of the `probe` section (api, logging, websocket, tcp, stun, turn, customTurn, certificateStatus). */
+  readonly targets: Readonly<Record<string, unknown>>;
+  /** Per-probe timeout; undefined keeps the configuration's or the default. */
+  readonly timeoutMs?: number;
+  /** `http://host:port`, `none`, or empty to follow VS Code's http.proxy and then HTTPS_PROXY / HTTP_PROXY. */
+  readonly proxy: string;
+  /** VS Code's own http.proxy, used when `proxy` is empty. */
+  readonly httpProxy: string;
+  /** URL of a large download for the optional throughput check; empty: no check. */
+  readonly throughputUrl: string;
+  /** Earlier runs kept for comparison. */
+  readonly historySize: number;
+}
+
+export const PROBE_TARGET_KEYS: readonly string[] = ['api', 'logging', 'websocket', 'tcp', 'stun', 'turn', 'customTurn', 'certificateStatus'];
+
+export function readProbeSettings(): ProbeSettings {
+  const c = vscode.workspace.getConfiguration(SECTION);
+  const raw = c.get<unknown>('probe.targets');
+  const targets: Record<string, unknown> = {};
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) if (PROBE_TARGET_KEYS.includes(k)) targets[k] = v;
+  }
+  const timeout = c.get<unknown>('probe.timeoutMs');
+  const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+  return {
+    targets,
+    ...(typeof timeout === 'number' && timeout > 0 ? { timeoutMs: bounded(timeout, 50, 120_000, 5000) } : {}),
+    proxy: str(c.get<unknown>('probe.proxy')),
+    httpProxy: str(vscode.workspace.getConfiguration('http').get<unknown>('proxy')),
+    throughputUrl: str(c.get<unknown>('probe.throughputUrl')),
+    historySize: bounded(c.get<unknown>('probe.historySize'), 0, 100, 20),
+  };
+}
+
 export function affectsUs(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(SECTION);
 }
