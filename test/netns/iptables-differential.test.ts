@@ -84,8 +84,9 @@ for (const name of FIXTURES) {
     for (const f of flows) {
       const kernel = kernelAnswer(f, byId.get(f.id), counters.get(f.id));
       const egress = answer(parsed.output, f.proto, f.addr, f.port, 'egress');
+      const later = answer(parsed.output, f.proto, f.addr, f.port, 'egress', 'established');
       const reply = answer(parsed.input, f.proto, f.addr, f.port, 'reply');
-      const both = roundTrip(egress, reply);
+      const both = roundTrip(egress, later, reply);
       tally[kernel.roundTrip]++;
       if (kernel.refused) tally.refused++;
       const at = `${name}: ${flowName(f)}`;
@@ -95,7 +96,7 @@ for (const name of FIXTURES) {
       if (both !== kernel.roundTrip) {
         disagreements.push(
           `${at}, round trip: kernel ${kernel.roundTrip} (${kernel.seen}); evaluator ${both} ` +
-            `(OUTPUT ${describe(egress)}; INPUT reply ${describe(reply)})`,
+            `(OUTPUT ${describe(egress)}; OUTPUT later packets ${describe(later)}; INPUT reply ${describe(reply)})`,
         );
       }
       // Only a REJECT answers the client (the peer listens on every port it is sent to).

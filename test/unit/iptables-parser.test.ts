@@ -362,8 +362,20 @@ test('-m state / -m conntrack: NEW opens egress, ESTABLISHED admits replies, nei
 });
 
 test('--syn: the first packet of a TCP connection', () => {
-  const syn = lint(save(['-A OUTPUT -p tcp --syn -m tcp --dport 443 -j ACCEPT']), 'iptables-save');
-  assert.equal(one(syn, 'tcp-443-platform').verdict, 'met');
+  const synText = save(['-A OUTPUT -p tcp --syn -m tcp --dport 443 -j ACCEPT']);
+  const syn = one(lint(synText, 'iptables-save'), 'tcp-443-platform');
+  // The SYN leaves; the packets after it do not, and the policy drops them.
+  assert.equal(syn.verdict, 'unmet', syn.message);
+  assert.match(syn.message, /only the first packet \(state NEW\) may leave/);
+  assert.deepEqual(syn.range, at(synText, 5));
+  const stateful = lint(save(['-A OUTPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT', '-A OUTPUT -p tcp --syn -m tcp --dport 443 -j ACCEPT']), 'iptables-save');
+  assert.equal(one(stateful, 'tcp-443-platform').verdict, 'met');
+  // --tcp-flags as iptables-save writes --syn means the same.
+  const flags = lint(save(['-A OUTPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT', '-A OUTPUT -p tcp -m tcp --dport 443 --tcp-flags FIN,SYN,RST,ACK SYN -j ACCEPT']), 'iptables-save');
+  assert.equal(one(flags, 'tcp-443-platform').verdict, 'met');
+  // A flag test that holds for some later packets and not others is undecided.
+  const psh = one(lint(save(['-A OUTPUT -p tcp -m tcp --dport 443 --tcp-flags PSH PSH -j ACCEPT']), 'iptables-save'), 'tcp-443-platform');
+  assert.equal(psh.verdict, 'unmet', psh.message);
   const notSyn = lint(save(['-A INPUT -p tcp ! --syn -j ACCEPT'], { input: 'DROP', output: 'ACCEPT' }), 'iptables-save');
   assert.equal(one(notSyn, 'tcp-replies', 'iptables INPUT').verdict, 'met');
 });

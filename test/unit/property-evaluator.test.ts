@@ -304,7 +304,7 @@ test('evaluator: classify over a port range agrees with a port-by-port iptables 
 // the packet"; a -g chain that returns goes back to the caller's caller, here past OUTPUT.
 test(
   'evaluator: RETURN in OUTPUT, or a return from a chain OUTPUT reached by -g, applies the policy of OUTPUT',
-  { todo: 'the evaluator reports these packets as unknown ("returns without a verdict")' },
+  {},
   () => {
     agreesWithInterpreter(true, 100);
   },

@@ -9,7 +9,7 @@ import type { SourceFile, SourceRange } from '../model/source';
 import type { ReadinessConfig } from '../config/types';
 import type { Format, FlowToAllow } from '../formats/types';
 import type { Requirement } from '../requirements/types';
-import { classify, evaluateFlow, type FlowContext, type Piece } from './evaluate';
+import { classify, evaluateFlow, type Classification, type FlowContext, type Piece } from './evaluate';
 import { flowContexts } from './flows';
 
 type Ref = { readonly range: SourceRange; readonly text: string };
@@ -52,12 +52,42 @@ function portPairs(set: IntervalSet): [number, number][] {
   return set.intervals.map(([lo, hi]) => [Number(lo), Number(hi)]);
 }
 
+/** Whether any rule of the policy tests the connection state (or TCP flags). */
+function testsState(policy: Policy): boolean {
+  let known = STATEFUL_RULES.get(policy);
+  if (known === undefined) {
+    known = [...policy.chains.values()].some((c) => c.rules.some((r) => r.match.states !== undefined));
+    STATEFUL_RULES.set(policy, known);
+  }
+  return known;
+}
+const STATEFUL_RULES = new WeakMap<Policy, boolean>();
+
+/**
+ * An egress flow works only when its first packet (NEW) and the packets after it
+ * (ESTABLISHED) both leave: a chain that lets only NEW out passes the TCP handshake or
+ * the first datagram and drops the data. Each state is classified alone, then a point
+ * is allowed when both states allow it and blocked when either blocks it.
+ */
+function evaluateStates(policy: Policy, ctx: FlowContext, U: Region): { pieces: Piece[]; cls: Classification; laterOnly: Region } {
+  if (ctx.direction !== 'egress' || ctx.state || !testsState(policy)) {
+    const pieces = evaluateFlow(policy, ctx);
+    return { pieces, cls: classify(pieces, U), laterOnly: Region.EMPTY };
+  }
+  const first = evaluateFlow(policy, { ...ctx, state: 'new' });
+  const later = evaluateFlow(policy, { ...ctx, state: 'established' });
+  const a = classify(first, U);
+  const b = classify(later, U);
+  const allowed = a.allowed.intersect(b.allowed);
+  const blocked = a.blocked.union(b.blocked);
+  return { pieces: [...first, ...later], cls: { allowed, blocked, unknown: U.subtract(allowed).subtract(blocked) }, laterOnly: b.blocked.subtract(a.blocked) };
+}
+
 function evaluateContext(policy: Policy, ctx: FlowContext): FlowOutcome | undefined {
   const universe = ctx.universe.intersect(familySpace(policy.family));
   const U = Region.box(ctx.remotePorts, universe);
   if (U.isEmpty()) return undefined;
-  const pieces = evaluateFlow(policy, ctx);
-  const cls = classify(pieces, U);
+  const { pieces, cls, laterOnly } = evaluateStates(policy, ctx, U);
   let blocked = cls.blocked;
   let unknown = cls.unknown;
   let allowed = cls.allowed;
@@ -91,6 +121,7 @@ function evaluateContext(policy: Policy, ctx: FlowContext): FlowOutcome | undefi
       text: g.text,
       ...(g.addresses && { addresses: g.addresses }),
       by: refsOf(pieces, gapRegion, (p) => p.outcome === 'deny'),
+      ...(!laterOnly.intersect(gapRegion).isEmpty() && { note: 'only the first packet (state NEW) may leave; the packets after it (state ESTABLISHED) are dropped' }),
     };
   });
   const unknownGaps: Gap[] = gapsOf(ctx, unknown, exact, universe).map((g) => {
@@ -107,7 +138,11 @@ function evaluateContext(policy: Policy, ctx: FlowContext): FlowOutcome | undefi
       text: g.text,
       ...(g.addresses && { addresses: g.addresses }),
       reasons: [...reasons],
-      by: refsOf(pieces, gapRegion, (p) => p.conditions.length > 0 || p.outcome === 'unknown' || p.outcome === 'allow'),
+      // The rules that leave it undecided; failing those, the rules that allow only some of its addresses.
+      by: firstNonEmpty(
+        refsOf(pieces, gapRegion, (p) => p.conditions.length > 0 || p.outcome === 'unknown'),
+        () => refsOf(pieces, gapRegion, (p) => p.outcome === 'allow'),
+      ),
     };
   });
   return {
@@ -149,7 +184,7 @@ export function checkRequirement(
     message = `${req.title}: met in ${where}${allowedBy[0] ? `, allowed by ${describeRef(allowedBy[0])}` : ''}.`;
     range = allowedBy[0]?.range ?? policy.range;
   } else if (blocked.length > 0) {
-    const parts = blocked.map((g) => `${g.text} is blocked by ${g.by.map(describeRef).join(' and ')}`);
+    const parts = blocked.map((g) => `${g.text} is blocked by ${g.by.map(describeRef).join(' and ')}${g.note ? `: ${g.note}` : ''}`);
     const allowedText = verdict === 'partially-met' ? ' The rest is allowed.' : '';
     const unknownText = unknown.length > 0 ? ` Undecided: ${unknown.map((g) => g.text).join('; ')}.` : '';
     message = `${req.title}: ${verdict === 'unmet' ? 'not met' : 'partially met'} in ${where}. ${parts.join('; ')}.${allowedText}${unknownText}`;
@@ -208,6 +243,10 @@ export function checkRequirement(
     fixes,
     citations: req.citations,
   };
+}
+
+function firstNonEmpty(refs: Ref[], otherwise: () => Ref[]): Ref[] {
+  return refs.length > 0 ? refs : otherwise();
 }
 
 function dedupe(refs: Ref[]): Ref[] {

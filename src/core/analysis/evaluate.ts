@@ -3,7 +3,7 @@ import { LOOPBACK, familySpace } from '../model/addresses';
 import { ALL_PORTS, CLIENT_EPHEMERAL_PORTS, formatPorts, type Protocol } from '../model/ports';
 import { formatAddresses } from '../model/addresses';
 import { Region } from '../model/region';
-import type { Chain, ConnState, InterfaceMatch, Policy, Rule, Uncertainty } from '../model/policy';
+import type { Chain, ChainDefault, ConnState, InterfaceMatch, Policy, Rule, Uncertainty } from '../model/policy';
 import type { SourceRange } from '../model/source';
 
 /**
@@ -31,6 +31,12 @@ export interface FlowContext {
   readonly universeKind: UniverseKind;
   /** Names the flow in messages when the requirement has several destinations (custom TURN servers). */
   readonly label?: string;
+  /**
+   * The connection-tracking state of the packets in question. The first packet a
+   * client sends is NEW, its later packets and every reply ESTABLISHED; unset, an
+   * egress flow is its first packet and a reply flow ESTABLISHED.
+   */
+  readonly state?: ConnState;
 }
 
 export interface Decider {
@@ -67,7 +73,11 @@ export function evaluateFlow(policy: Policy, ctx: FlowContext): Piece[] {
     return pieces;
   }
   const returned = runChain(policy, ctx, entry, start, [], [entry.name], pieces);
-  if (!returned.isEmpty()) {
+  if (!returned.isEmpty() && entry.default) {
+    // RETURN in a built-in chain, or from a chain it went to with -g, ends in the
+    // built-in chain's policy (iptables(8), TARGETS).
+    pieces.push(defaultPiece(entry.default, returned, []));
+  } else if (!returned.isEmpty()) {
     // Only a user chain used as an entry can return; treat as undecided.
     pieces.push({
       region: returned,
@@ -91,64 +101,68 @@ function runChain(
   let remaining = incoming;
   let returned = Region.EMPTY;
   for (const rule of chain.rules) {
-    if (remaining.isEmpty()) break;
-    const m = matchRule(rule, ctx, policy);
-    if (!m) continue;
-    const hit = remaining.intersectBox(m.ports, m.addrs);
-    if (hit.isEmpty()) continue;
-    const conditions = m.uncertain.length === 0 ? inherited : [...inherited, ...m.uncertain];
-    const certain = m.uncertain.length === 0;
-    const decider: Decider = { range: rule.range, text: rule.text, kind: 'rule' };
-    const t = rule.target;
-    switch (t.kind) {
-      case 'accept':
-      case 'drop':
-      case 'reject':
-      case 'unknown': {
-        out.push({ region: hit, outcome: t.kind === 'accept' ? 'allow' : t.kind === 'unknown' ? 'unknown' : 'deny', decider, conditions: t.kind === 'unknown' ? [...conditions, { reason: t.reason, range: rule.range }] : conditions });
-        if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
-        break;
-      }
-      case 'continue':
-        break;
-      case 'return':
-        returned = returned.union(hit);
-        if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
-        break;
-      case 'jump':
-      case 'goto': {
-        const target = policy.chains.get(t.chain);
-        if (!target || stack.includes(t.chain) || stack.length >= MAX_DEPTH) {
-          const reason = !target ? `chain ${t.chain} is not defined in this file` : `jump to ${t.chain} loops or nests too deep`;
-          out.push({ region: hit, outcome: 'unknown', decider, conditions: [...conditions, { reason, range: rule.range }] });
+    for (const m of matchRule(rule, ctx, policy)) {
+      if (remaining.isEmpty()) break;
+      const hit = remaining.intersectBox(m.ports, m.addrs);
+      if (hit.isEmpty()) continue;
+      const conditions = m.uncertain.length === 0 ? inherited : [...inherited, ...m.uncertain];
+      const certain = m.uncertain.length === 0;
+      const decider: Decider = { range: rule.range, text: rule.text, kind: 'rule' };
+      const t = rule.target;
+      switch (t.kind) {
+        case 'accept':
+        case 'drop':
+        case 'reject':
+        case 'unknown': {
+          out.push({ region: hit, outcome: t.kind === 'accept' ? 'allow' : t.kind === 'unknown' ? 'unknown' : 'deny', decider, conditions: t.kind === 'unknown' ? [...conditions, { reason: t.reason, range: rule.range }] : conditions });
           if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
           break;
         }
-        stack.push(t.chain);
-        const back = runChain(policy, ctx, target, hit, conditions, stack, out);
-        stack.pop();
-        if (t.kind === 'goto') {
-          // A goto's returns go back to this chain's caller.
-          returned = returned.union(back);
+        case 'continue':
+          break;
+        case 'return':
+          returned = returned.union(hit);
           if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
-        } else if (certain) {
-          remaining = remaining.subtractBox(m.ports, m.addrs).union(back);
+          break;
+        case 'jump':
+        case 'goto': {
+          const target = policy.chains.get(t.chain);
+          if (!target || stack.includes(t.chain) || stack.length >= MAX_DEPTH) {
+            const reason = !target ? `chain ${t.chain} is not defined in this file` : `jump to ${t.chain} loops or nests too deep`;
+            out.push({ region: hit, outcome: 'unknown', decider, conditions: [...conditions, { reason, range: rule.range }] });
+            if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
+            break;
+          }
+          stack.push(t.chain);
+          const back = runChain(policy, ctx, target, hit, conditions, stack, out);
+          stack.pop();
+          if (t.kind === 'goto') {
+            // A goto's returns go back to this chain's caller.
+            returned = returned.union(back);
+            if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
+          } else if (certain) {
+            remaining = remaining.subtractBox(m.ports, m.addrs).union(back);
+          }
+          break;
         }
-        break;
       }
     }
   }
   if (remaining.isEmpty()) return returned;
   if (chain.default) {
-    out.push({
-      region: remaining,
-      outcome: chain.default.action === 'accept' ? 'allow' : chain.default.action === 'drop' ? 'deny' : 'unknown',
-      decider: { range: chain.default.range, text: chain.default.text, kind: 'default' },
-      conditions: chain.default.action === 'unknown' ? [...inherited, { reason: chain.default.text, range: chain.default.range }] : inherited,
-    });
+    out.push(defaultPiece(chain.default, remaining, inherited));
     return returned;
   }
   return returned.union(remaining);
+}
+
+function defaultPiece(d: ChainDefault, region: Region, inherited: readonly Uncertainty[]): Piece {
+  return {
+    region,
+    outcome: d.action === 'accept' ? 'allow' : d.action === 'drop' ? 'deny' : 'unknown',
+    decider: { range: d.range, text: d.text, kind: 'default' },
+    conditions: d.action === 'unknown' ? [...inherited, { reason: d.text, range: d.range }] : inherited,
+  };
 }
 
 interface RuleHit {
@@ -157,7 +171,25 @@ interface RuleHit {
   readonly uncertain: Uncertainty[];
 }
 
-function matchRule(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | undefined {
+/** The parts of the flow a rule may match: none, one box, or (with --ports) a certain and an uncertain part. */
+function matchRule(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit[] {
+  const hit = matchBox(rule, ctx, policy);
+  const either = rule.match.eitherPorts;
+  if (!hit || !either) return hit ? [hit] : [];
+  // --ports: a remote port in the list certainly matches; any other matches only when
+  // the client's own port happens to be in the list.
+  const out: RuleHit[] = [{ ...hit, ports: hit.ports.intersect(either) }];
+  if (either.overlaps(CLIENT_EPHEMERAL_PORTS)) {
+    out.push({
+      ...hit,
+      ports: hit.ports.subtract(either),
+      uncertain: [...hit.uncertain, { reason: `--ports ${formatPorts(either)} matches other ports only when the client's port is among them`, range: rule.range }],
+    });
+  }
+  return out.filter((h) => !h.ports.isEmpty());
+}
+
+function matchBox(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | undefined {
   const m = rule.match;
   if (m.protocols && !m.protocols.has(ctx.protocol)) return undefined;
   const egress = ctx.direction === 'egress';
@@ -182,8 +214,9 @@ function matchRule(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | unde
     }
   }
   if (m.states) {
-    const state: ConnState = egress ? 'new' : 'established';
+    const state: ConnState = ctx.state ?? (egress ? 'new' : 'established');
     if (!m.states.has(state)) return undefined;
+    if (m.partialStates?.states.has(state)) uncertain.push({ reason: m.partialStates.reason, range: rule.range });
   }
   // On the way out the packet leaves through the internet-facing interface;
   // a reply comes in through it. Forwarding chains see the inside interface too.

@@ -32,6 +32,8 @@ export interface Gap {
   readonly text: string;
   /** Set when only some addresses are concerned. */
   readonly addresses?: string;
+  /** What about the connection is blocked, when it is not every packet (blocked gaps). */
+  readonly note?: string;
   /** Why the evaluator cannot decide (unknown gaps only). */
   readonly reasons?: readonly string[];
   /** The rules (or chain defaults) that decide this part. */

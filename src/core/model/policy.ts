@@ -33,9 +33,14 @@ export interface RuleMatch {
   readonly protocols?: ReadonlySet<Protocol>;
   readonly dstPorts?: IntervalSet;
   readonly srcPorts?: IntervalSet;
+  /** `-m multiport --ports`: the source or the destination port is in the set. */
+  readonly eitherPorts?: IntervalSet;
   readonly dstAddrs?: IntervalSet;
   readonly srcAddrs?: IntervalSet;
+  /** States whose packets the rule can match. */
   readonly states?: ReadonlySet<ConnState>;
+  /** Of those, states where it matches only some packets (a TCP flag test). */
+  readonly partialStates?: { readonly states: ReadonlySet<ConnState>; readonly reason: string };
   readonly outInterface?: InterfaceMatch;
   readonly inInterface?: InterfaceMatch;
   /** Kubernetes peers chosen by pod or namespace selectors: cluster pods, never external hosts. */

@@ -206,6 +206,15 @@ export function buildProbePlan(input: PlanInput): ProbeSpec[] {
 
 /** The fallback target of the quality burst when UDP fails: the first TURN server over TCP, else over TLS. */
 export function qualityTcpFallback(options: ProbeOptions): TurnTarget | undefined {
+  return qualityTcpFallbacks(options)[0];
+}
+
+/**
+ * Every fallback of the quality burst, in the order to try them: TURN over TCP, then
+ * over TLS. A proxy may refuse some ports (CONNECT to 443 only is common), so the burst
+ * takes the first that connects.
+ */
+export function qualityTcpFallbacks(options: ProbeOptions): TurnTarget[] {
   const all = [...options.targets.turn, ...options.targets.customTurn];
-  return all.find((x) => x.transport === 'tcp') ?? all.find((x) => x.transport === 'tls');
+  return [...all.filter((x) => x.transport === 'tcp'), ...all.filter((x) => x.transport === 'tls')];
 }

@@ -76,6 +76,8 @@ export function synthesizeVerdict(input: VerdictInput): ProbeVerdict {
   const tlsRelay = media.find((r) => r.kind === 'turn' && r.evidence.transport === 'tls' && works(r));
   const tcpRelay = media.find((r) => r.kind === 'turn' && r.evidence.transport === 'tcp' && works(r));
   const mediaKnown = media.some((r) => r.status === 'pass' || r.status === 'warn' || r.status === 'fail');
+  // "UDP is blocked" is said only when a UDP probe (STUN, TURN over UDP) got an answer either way.
+  const udpKnown = media.some((r) => (r.kind === 'stun' || r.evidence.transport === 'udp') && (r.status === 'pass' || r.status === 'warn' || r.status === 'fail'));
   const quality = results.find((r) => r.kind === 'quality');
 
   let path: MediaPath;
@@ -104,6 +106,10 @@ export function synthesizeVerdict(input: VerdictInput): ProbeVerdict {
     headline = customOnly
       ? 'Blocked: no custom TURN server gives a relay (unreachable or credentials refused); media cannot flow.'
       : 'Blocked: no media path: UDP is blocked and TURN over TCP and TLS is unreachable; allow UDP 3478 or at least TCP 443 to the TURN servers.';
+  } else if ((path === 'turn-tls' || path === 'turn-tcp') && !udpKnown) {
+    level = 'unknown';
+    const r = relayUsed ? specById.get(relayUsed.id) : undefined;
+    headline = `Unknown: media can be relayed over TURN ${path === 'turn-tls' ? 'TLS' : 'TCP'}${r?.port ? ` ${r.port}` : ''}${viaProxy ? ' through the proxy' : ''}, but UDP was not probed (no STUN or UDP TURN target), so whether full quality over UDP is possible is not known.`;
   } else if (path === 'turn-tls' || path === 'turn-tcp') {
     level = 'degraded';
     const r = relayUsed ? specById.get(relayUsed.id) : undefined;

@@ -1,6 +1,7 @@
 // The evaluator's answer for one exact flow: one protocol, one remote address,
 // one remote port, through the OUTPUT chain (the first packet, state NEW) and
-// the INPUT chain (the reply, state ESTABLISHED), as the linter asks it.
+// the INPUT chain (the reply, state ESTABLISHED), and OUTPUT again for the
+// client's later packets (state ESTABLISHED), as the linter asks it.
 import { classify, evaluateFlow, type FlowContext, type Piece } from '../../../src/core/analysis/evaluate';
 import { iptablesSave } from '../../../src/core/formats/iptables';
 import { parseCidr } from '../../../src/core/model/addresses';
@@ -48,10 +49,10 @@ function ruleAt(policy: Policy, piece: Piece): Rule | undefined {
   return undefined;
 }
 
-export function answer(policy: Policy, proto: Proto, addr: string, port: number, direction: FlowContext['direction']): Answer {
+export function answer(policy: Policy, proto: Proto, addr: string, port: number, direction: FlowContext['direction'], state?: FlowContext['state']): Answer {
   const cidr = parseCidr(addr);
   if (!cidr.ok) throw new Error(`bad address ${addr}`);
-  const ctx: FlowContext = { protocol: proto, direction, remotePorts: portRange(port), universe: cidr.set, universeKind: 'cidrs' };
+  const ctx: FlowContext = { protocol: proto, direction, remotePorts: portRange(port), universe: cidr.set, universeKind: 'cidrs', ...(state && { state }) };
   const point = Region.box(ctx.remotePorts, ctx.universe);
   const pieces = evaluateFlow(policy, ctx).filter((p) => !p.region.intersect(point).isEmpty());
   const cls = classify(pieces, point);
@@ -64,10 +65,10 @@ export function answer(policy: Policy, proto: Proto, addr: string, port: number,
   return { verdict, by, rejects, reasons };
 }
 
-/** A connection works when its first packet goes out and its replies come in. */
-export function roundTrip(egress: Answer, reply: Answer): Verdict {
-  if (egress.verdict === 'deny' || reply.verdict === 'deny') return 'deny';
-  if (egress.verdict === 'allow' && reply.verdict === 'allow') return 'allow';
+/** A connection works when its first packet and the packets after it go out, and its replies come in. */
+export function roundTrip(...legs: Answer[]): Verdict {
+  if (legs.some((a) => a.verdict === 'deny')) return 'deny';
+  if (legs.every((a) => a.verdict === 'allow')) return 'allow';
   return 'unknown';
 }
 

@@ -56,9 +56,11 @@ export function parseRuleSpec(tokens: readonly Token[], family: Family): ParsedS
   let protocols: Set<Protocol> | undefined;
   let dstPorts: IntervalSet | undefined;
   let srcPorts: IntervalSet | undefined;
+  let eitherPorts: IntervalSet | undefined;
   let dstAddrs: IntervalSet | undefined;
   let srcAddrs: IntervalSet | undefined;
   let states: Set<ConnState> | undefined;
+  let partialStates: { states: Set<ConnState>; reason: string } | undefined;
   let outInterface: InterfaceMatch | undefined;
   let inInterface: InterfaceMatch | undefined;
   let never = false;
@@ -200,9 +202,42 @@ export function parseRuleSpec(tokens: readonly Token[], family: Family): ParsedS
         break;
       }
       case '--ports': {
+        // iptables-extensions(8), multiport: "match if either the source or the destination ports are equal to one of the given ports".
         const a = arg(t);
+        if (!a) break;
+        const negated = neg !== negate;
         negate = false;
-        if (a) uncertain.push({ reason: `--ports ${a.value} matches source or destination ports; it is not evaluated exactly` });
+        if (unresolved(a)) break;
+        const set = parsePortList(a, true, problems);
+        if (!set) break;
+        if (negated) {
+          // Neither port is in the list: both are in the complement.
+          const rest = ALL_PORTS.subtract(set);
+          dstPorts = intersectPorts(dstPorts, rest);
+          srcPorts = intersectPorts(srcPorts, rest);
+        } else {
+          eitherPorts = eitherPorts ? eitherPorts.intersect(set) : set;
+        }
+        break;
+      }
+      case '--tcp-flags': {
+        // iptables-extensions(8), tcp: "--tcp-flags mask comp": of the flags in mask, exactly those in comp are set.
+        const mask = arg(t);
+        const comp = mask && tokens[i + 1] && !tokens[i + 1]!.value.startsWith('-') ? tokens[++i]! : undefined;
+        const negated = neg !== negate;
+        negate = false;
+        if (!mask || !comp) {
+          problem(t, '--tcp-flags needs a mask and the flags that must be set');
+          break;
+        }
+        if (unresolved(mask) || unresolved(comp)) break;
+        const flags = (x: Token) => parseTcpFlags(x, problems);
+        const m = flags(mask);
+        const c = flags(comp);
+        if (!m || !c) break;
+        const { can, partial } = tcpFlagStates(m, c, negated);
+        states = states ? new Set([...states].filter((s) => can.has(s))) : can;
+        if (partial.size > 0) partialStates = { states: partial, reason: `${negated ? '! ' : ''}--tcp-flags ${mask.value} ${comp.value} matches only some of the packets after the first` };
         break;
       }
       case '--state':
@@ -262,9 +297,11 @@ export function parseRuleSpec(tokens: readonly Token[], family: Family): ParsedS
           target = classifyTarget(a.value, v === '-g' || v === '--goto');
         }
         // Target options (--reject-with, --log-prefix ...) follow; skip them.
-        while (i + 1 < tokens.length && tokens[i + 1]!.value.startsWith('--')) {
+        // A quoted word is a value even when it starts with a dash (--log-prefix "-in: ").
+        while (i + 1 < tokens.length && tokens[i + 1]!.value.startsWith('--') && !tokens[i + 1]!.quoted) {
           i++;
-          if (i + 1 < tokens.length && !tokens[i + 1]!.value.startsWith('-') && !isFlagOnlyTargetOption(tokens[i]!.value)) i++;
+          const next = tokens[i + 1];
+          if (next && (next.quoted || !next.value.startsWith('-')) && !isFlagOnlyTargetOption(tokens[i]!.value)) i++;
         }
         break;
       }
@@ -310,14 +347,57 @@ export function parseRuleSpec(tokens: readonly Token[], family: Family): ParsedS
     ...(protocols && { protocols }),
     ...(dstPorts && { dstPorts }),
     ...(srcPorts && { srcPorts }),
+    ...(eitherPorts && { eitherPorts }),
     ...(dstAddrs && { dstAddrs }),
     ...(srcAddrs && { srcAddrs }),
     ...(states && { states }),
+    ...(partialStates && states && { partialStates: { states: new Set([...partialStates.states].filter((x) => states!.has(x))), reason: partialStates.reason } }),
     ...(outInterface && { outInterface }),
     ...(inInterface && { inInterface }),
     ...(uncertain.length > 0 && { uncertain }),
   };
   return { match, ...(target && { target }), ...(targetToken && { targetToken }), problems };
+}
+
+const TCP_FLAGS = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR'] as const;
+
+function parseTcpFlags(t: Token, problems: SpecProblem[]): Set<string> | undefined {
+  const out = new Set<string>();
+  if (t.value === 'NONE') return out;
+  for (const part of t.value.split(',')) {
+    const f = part.toUpperCase();
+    if (f === 'ALL') TCP_FLAGS.forEach((x) => out.add(x));
+    else if ((TCP_FLAGS as readonly string[]).includes(f)) out.add(f);
+    else {
+      problems.push({ start: t.start, end: t.end, message: `"${part}" is not a TCP flag` });
+      return undefined;
+    }
+  }
+  return out;
+}
+
+/**
+ * The connection states whose packets a --tcp-flags test can match, and those of them
+ * where it matches some packets and not others. The client's first packet carries SYN
+ * alone; its later packets carry ACK, with or without PSH.
+ */
+function tcpFlagStates(mask: Set<string>, comp: Set<string>, negated: boolean): { can: Set<ConnState>; partial: Set<ConnState> } {
+  const matches = (set: readonly string[]) => {
+    // (flags & mask) == comp: a flag in comp outside the mask can never be matched.
+    const hit = [...comp].every((f) => mask.has(f)) && [...mask].every((f) => set.includes(f) === comp.has(f));
+    return negated ? !hit : hit;
+  };
+  const can = new Set<ConnState>();
+  const partial = new Set<ConnState>();
+  if (matches(['SYN'])) can.add('new');
+  const later = [matches(['ACK']), matches(['ACK', 'PSH'])];
+  if (later[0] || later[1]) {
+    for (const s of ['established', 'related'] as const) {
+      can.add(s);
+      if (later[0] !== later[1]) partial.add(s);
+    }
+  }
+  return { can, partial };
 }
 
 function isFlagOnlyTargetOption(opt: string): boolean {

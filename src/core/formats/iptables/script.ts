@@ -78,7 +78,8 @@ function splitCommands(tokens: Token[]): Token[][] {
       continue;
     }
     if (!t.quoted && t.value.endsWith(';') && t.value.length > 1) {
-      out[out.length - 1]!.push({ ...t, value: t.value.slice(0, -1) });
+      // The word ends before its ";", so the command's range does too.
+      out[out.length - 1]!.push({ ...t, value: t.value.slice(0, -1), end: t.end - 1, raw: t.raw.slice(0, -1) });
       out.push([]);
       continue;
     }

@@ -164,12 +164,13 @@ export function applyCommand(ctx: CommandContext, tokens: Token[], range: Source
       const uncertain = [...(spec.match.uncertain ?? []), { reason: 'this line could not be read completely', range }];
       return { range, text, key: '', spec: { ...spec, match: { ...spec.match, uncertain } } };
     }
-    return { range, text, spec, key: specTokens.map((t) => t.value).join(' ') };
+    return { range, text, spec, key: ruleKey(specTokens) };
   };
+  let indexToken: Token | undefined;
   const takeIndex = (): number | undefined => {
     const t = rest[0];
     if (t && /^\d+$/.test(t.value)) {
-      rest.shift();
+      indexToken = rest.shift();
       return Number(t.value);
     }
     return undefined;
@@ -189,10 +190,10 @@ export function applyCommand(ctx: CommandContext, tokens: Token[], range: Source
       if (command === 'append') chain.rules.push(rule);
       else if (command === 'insert') {
         const at = (index ?? 1) - 1;
-        if (at > chain.rules.length) return problem(rest[0] ?? commandToken, `rule number ${index} is past the end of chain ${chain.name}`);
+        if (at > chain.rules.length) return problem(indexToken ?? commandToken, `rule number ${index} is past the end of chain ${chain.name}`);
         chain.rules.splice(at, 0, rule);
       } else {
-        if (index! < 1 || index! > chain.rules.length) return problem(commandToken, `rule number ${index} is not in chain ${chain.name}`);
+        if (index! < 1 || index! > chain.rules.length) return problem(indexToken ?? commandToken, `rule number ${index} is not in chain ${chain.name}`);
         chain.rules[index! - 1] = rule;
       }
       return;
@@ -202,11 +203,11 @@ export function applyCommand(ctx: CommandContext, tokens: Token[], range: Source
       if (!chain) return;
       const index = takeIndex();
       if (index !== undefined && rest.length === 0) {
-        if (index < 1 || index > chain.rules.length) return problem(commandToken, `rule number ${index} is not in chain ${chain.name}`);
+        if (index < 1 || index > chain.rules.length) return problem(indexToken ?? commandToken, `rule number ${index} is not in chain ${chain.name}`);
         chain.rules.splice(index - 1, 1);
         return;
       }
-      const key = rest.map((t) => t.value).join(' ');
+      const key = ruleKey(rest);
       const at = chain.rules.findIndex((r) => r.key === key);
       if (at < 0) {
         problem(commandToken, `no rule in chain ${chain.name} matches "${key}"; if one was loaded before this file runs, it is not seen here`);
@@ -259,6 +260,26 @@ export function applyCommand(ctx: CommandContext, tokens: Token[], range: Source
       return;
     }
   }
+}
+
+/** Options of the tcp and udp matches, which `-p tcp` / `-p udp` load without `-m` (iptables-extensions(8)). */
+const IMPLICIT_MATCH_OPTIONS = new Set(['--dport', '--destination-port', '--sport', '--source-port', '--syn', '--tcp-flags', '--tcp-option']);
+
+/**
+ * A rule's words as iptables compares them for `-D chain rule-spec`: the implicit
+ * `-m tcp` / `-m udp` that `-p` loads is written out, as iptables-save prints it.
+ */
+function ruleKey(tokens: readonly Token[]): string {
+  const words = tokens.map((t) => t.value);
+  const p = words.findIndex((w, i) => (w === '-p' || w === '--protocol') && /^(tcp|udp)$/i.test(words[i + 1] ?? ''));
+  if (p >= 0) {
+    const proto = words[p + 1]!.toLowerCase();
+    words[p] = '-p';
+    words[p + 1] = proto;
+    const loaded = words.some((w, i) => (w === '-m' || w === '--match') && words[i + 1] === proto);
+    if (!loaded && words.some((w) => IMPLICIT_MATCH_OPTIONS.has(w))) words.splice(p + 2, 0, '-m', proto);
+  }
+  return words.join(' ');
 }
 
 /** The filter table's chains, as the policies the evaluator checks. */
