@@ -66,9 +66,11 @@ export async function probeTurn(spec: ProbeSpec, ctx: ProbeContext, signal: Abor
   }
   const t0 = performance.now();
   let ch: Channel | undefined;
+  let udp: UdpChannel | undefined;
   try {
     if (transport === 'udp') {
       const u = await UdpChannel.open(target, port, signal);
+      udp = u;
       ch = { transact: (b, tid, s) => u.transact(b, tid, ctx.options.stunRtoMs, s), stray: u.stray, close: () => u.close() };
     } else {
       const s = await openStream(target, port, proxy, signal);
@@ -159,9 +161,9 @@ export async function probeTurn(spec: ProbeSpec, ctx: ProbeContext, signal: Abor
     if (cause === 'timeout' && transport !== 'udp') summary = `no TURN answer over ${transport.toUpperCase()} in time (${err.message})`;
     if (cause === 'timeout' || cause === 'no-response') {
       cause = 'no-response';
-      if (transport === 'udp') summary = 'no answer over UDP: dropped by a firewall';
+      if (transport === 'udp') summary = `no answer over UDP to ${udp?.transmissions ?? 0} transmission${udp?.transmissions === 1 ? '' : 's'} (RFC 8489 schedule): dropped by a firewall`;
     }
-    return { status: 'fail', cause, summary, evidence: { ...base, ...err.evidence } };
+    return { status: 'fail', cause, summary, evidence: { ...base, ...err.evidence, ...(udp ? { transmissions: udp.transmissions } : {}) } };
   } finally {
     ch?.close();
   }

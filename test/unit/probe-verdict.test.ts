@@ -70,6 +70,16 @@ test('all UDP dropped, TURN over TLS 443 works: degraded, relayed only over TLS 
   assert.match(np, /protocol: UDP\n {10}port: 3478/);
 });
 
+test('TURN over TLS works but no UDP target was probed: unknown, never "UDP is blocked"', () => {
+  const noUdp = specs.filter((s) => s.kind !== 'stun' && s.kind !== 'quality' && !(s.kind === 'turn' && s.transport === 'udp'));
+  const v = synthesizeVerdict({ specs: noUdp, results: results().filter((r) => noUdp.some((s) => s.id === r.id)) });
+  assert.equal(v.level, 'unknown');
+  assert.equal(v.path, 'turn-tls');
+  assert.match(v.headline, /relayed over TURN TLS 443, but UDP was not probed/);
+  assert.doesNotMatch(v.headline, /UDP is blocked/);
+  assert.equal(exitCodeFor(v.level), 1);
+});
+
 test('no UDP and no TURN over TCP or TLS: blocked, no media path', () => {
   const v = synthesizeVerdict({ specs, results: results({ 'stun:': drop, 'turn:': { status: 'fail', cause: 'dropped' }, 'tcp:turn': { status: 'fail', cause: 'dropped' } }) });
   assert.equal(v.level, 'blocked');

@@ -2,8 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { qualityFigures, round } from '../../core/probes/mos';
-import { qualityTcpFallback } from '../../core/probes/plan';
-import type { ProbeSpec } from '../../core/probes/types';
+import { qualityTcpFallbacks } from '../../core/probes/plan';
+import type * as net from 'node:net';
+import type { ProbeSpec, TurnTarget } from '../../core/probes/types';
 import { ms, type Outcome, type ProbeContext } from '../context';
 import { abortable, openStream, ProbeError, sleep, startTls } from '../net';
 import { resolveOrUnknown } from '../tcp';
@@ -51,8 +52,9 @@ export async function probeStun(spec: ProbeSpec, ctx: ProbeContext, signal: Abor
       return { status: 'fail', cause: 'malformed-response', summary: `${garbage} answer${garbage === 1 ? '' : 's'} that are not valid STUN (garbage or truncated), and no valid one`, evidence: { address: r.address, port, ignoredDatagrams: garbage } };
     }
     const cause = err.probeCause === 'timeout' ? 'no-response' : err.probeCause;
-    const summary = cause === 'no-response' ? 'no answer over UDP: dropped by a firewall' : err.message;
-    return { status: 'fail', cause, summary, evidence: { address: r.address, port } };
+    const sent = ch?.transmissions ?? 0;
+    const summary = cause === 'no-response' ? `no answer over UDP to ${sent} transmission${sent === 1 ? '' : 's'} (RFC 8489 schedule): dropped by a firewall` : err.message;
+    return { status: 'fail', cause, summary, evidence: { address: r.address, port, transmissions: sent } };
   } finally {
     ch?.close();
   }
@@ -63,8 +65,15 @@ interface Burst {
   garbage: number;
 }
 
-/** Sends `packets` Binding requests `intervalMs` apart and records each RTT (-1 when lost). */
-async function burst(send: (b: Buffer) => void, expect: (tid: Buffer, cb: () => void) => () => void, packets: number, intervalMs: number, waitMs: number, signal: AbortSignal): Promise<number[]> {
+/**
+ * Sends `packets` Binding requests `intervalMs` apart and records each RTT (-1 when lost).
+ * Stragglers are awaited for up to `waitMs` after the last send, but when not one request
+ * has been answered `silenceMs` after it, the path is taken as silent and the burst ends
+ * (the caller then measures over TCP instead of waiting out the whole allowance).
+ */
+async function burst(
+  send: (b: Buffer) => void, expect: (tid: Buffer, cb: () => void) => () => void, packets: number, intervalMs: number, waitMs: number, silenceMs: number, signal: AbortSignal,
+): Promise<number[]> {
   const samples = new Array<number>(packets).fill(-1);
   const unexpects: (() => void)[] = [];
   try {
@@ -80,9 +89,11 @@ async function burst(send: (b: Buffer) => void, expect: (tid: Buffer, cb: () => 
       if (i < packets - 1) await sleep(intervalMs, signal);
     }
     // Wait for stragglers, but stop early once every request is answered.
+    const lastSend = performance.now();
     await abortable<void>(signal, (resolve) => {
       const poll = setInterval(() => {
         if (samples.every((s) => s >= 0)) resolve();
+        else if (performance.now() - lastSend >= silenceMs && samples.every((s) => s < 0)) resolve();
       }, 10);
       const t = setTimeout(resolve, waitMs);
       return () => {
@@ -111,6 +122,9 @@ function qualityOutcome(samples: number[], transport: string, evidence: Record<s
 export async function probeQuality(spec: ProbeSpec, ctx: ProbeContext, signal: AbortSignal): Promise<Outcome> {
   const { packets, intervalMs } = ctx.options.quality;
   const waitMs = Math.min(2000, ctx.options.timeoutMs);
+  // Not one answer within two initial RTOs (RFC 8489 section 6.2.1) of the last of many
+  // requests: UDP is silent. A path that slow could not carry real-time media anyway.
+  const silenceMs = Math.min(waitMs, 2 * ctx.options.stunRtoMs);
   const r = await resolveOrUnknown(ctx, spec.host ?? '', signal);
   let udpSamples: number[] | undefined;
   let udpNote = '';
@@ -119,7 +133,7 @@ export async function probeQuality(spec: ProbeSpec, ctx: ProbeContext, signal: A
     try {
       ch = await UdpChannel.open(r.address, spec.port ?? 3478, signal);
       const c = ch;
-      udpSamples = await burst((b) => c.send(b), (tid, cb) => c.expect(tid, cb), packets, intervalMs, waitMs, signal);
+      udpSamples = await burst((b) => c.send(b), (tid, cb) => c.expect(tid, cb), packets, intervalMs, waitMs, silenceMs, signal);
       if (udpSamples.some((s) => s >= 0)) return qualityOutcome(udpSamples, 'udp', { address: r.address, port: spec.port ?? 3478 });
       udpNote = 'no UDP answer';
     } catch (e) {
@@ -129,26 +143,48 @@ export async function probeQuality(spec: ProbeSpec, ctx: ProbeContext, signal: A
       ch?.close();
     }
   } else udpNote = r.summary;
-  const fallback = qualityTcpFallback(ctx.options);
-  if (!fallback) return { status: 'unknown', cause: 'no-response', summary: `${udpNote}; no TURN server over TCP to measure instead`, evidence: {} };
+  const fallbacks = qualityTcpFallbacks(ctx.options);
+  if (!fallbacks.length) return { status: 'unknown', cause: 'no-response', summary: `${udpNote}; no TURN server over TCP to measure instead`, evidence: {} };
   let stream: StreamChannel | undefined;
   try {
-    const proxy = ctx.proxyFor(fallback.host);
-    let host = fallback.host;
-    if (!proxy) {
-      const fr = await resolveOrUnknown(ctx, fallback.host, signal);
-      if ('status' in fr) return { ...fr, summary: `${udpNote}; TCP fallback: ${fr.summary}` };
-      host = fr.address;
+    // The first TURN server over TCP or TLS that this network lets us reach (directly or through the proxy).
+    let opened: { sock: net.Socket; host: string; fallback: TurnTarget } | undefined;
+    const tried: string[] = [];
+    let lastError: ProbeError | undefined;
+    for (const fallback of fallbacks) {
+      try {
+        const proxy = ctx.proxyFor(fallback.host);
+        let host = fallback.host;
+        if (!proxy) {
+          const fr = await resolveOrUnknown(ctx, fallback.host, signal);
+          if ('status' in fr) {
+            tried.push(`${fallback.transport.toUpperCase()} ${fallback.host}:${fallback.port}: ${fr.summary}`);
+            continue;
+          }
+          host = fr.address;
+        }
+        const s = await openStream(host, fallback.port, proxy, signal);
+        const sock = fallback.transport === 'tls' ? (await startTls(s.socket, fallback.host, ctx.options.ca, signal)).socket : s.socket;
+        opened = { sock, host, fallback };
+        break;
+      } catch (e) {
+        const err = e instanceof ProbeError ? e : new ProbeError('internal', String(e));
+        if (err.probeCause === 'cancelled' || signal.aborted) throw err;
+        lastError = err;
+        tried.push(`${fallback.transport.toUpperCase()} ${fallback.host}:${fallback.port}: ${err.message}`);
+      }
     }
-    const s = await openStream(host, fallback.port, proxy, signal);
-    const sock = fallback.transport === 'tls' ? (await startTls(s.socket, fallback.host, ctx.options.ca, signal)).socket : s.socket;
+    if (!opened) {
+      return { status: 'fail', cause: lastError?.probeCause ?? 'no-response', summary: `${udpNote}; TCP fallback: ${tried.join('; ')}`, evidence: {} };
+    }
+    const { sock, host, fallback } = opened;
     const chan = new StreamChannel(sock);
     stream = chan;
     let failure: ProbeError | undefined;
     chan.watch((e) => {
       failure = e;
     });
-    const samples = await burst((b) => chan.send(b), (tid, cb) => chan.expect(tid, cb), packets, intervalMs, waitMs, signal);
+    const samples = await burst((b) => chan.send(b), (tid, cb) => chan.expect(tid, cb), packets, intervalMs, waitMs, waitMs, signal);
     if (!samples.some((x) => x >= 0)) return { status: 'fail', cause: failure?.probeCause ?? 'no-response', summary: `${udpNote}; no STUN answer over TCP either${failure ? ` (${failure.message})` : ''}`, evidence: {} };
     const out = qualityOutcome(samples, fallback.transport, { address: host, port: fallback.port, udp: udpNote });
     return { ...out, summary: `${out.summary} (UDP: ${udpNote})` };

@@ -43,6 +43,8 @@ export class UdpChannel {
   private failure: ProbeError | undefined;
   private onFailure: ((e: ProbeError) => void) | undefined;
   readonly stray: StrayCount = { garbage: 0 };
+  /** Datagrams sent for the latest transaction: its retransmissions so far, answered or not. */
+  transmissions = 0;
 
   private constructor(host: string) {
     this.socket = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
@@ -114,6 +116,7 @@ export class UdpChannel {
       const t0 = performance.now();
       let sent = 0;
       let lastSend = t0;
+      this.transmissions = 0;
       const timers: NodeJS.Timeout[] = [];
       const unexpect = this.expect(tid, (m) => {
         // Karn: with retransmissions the RTT is measured from the latest send.
@@ -124,6 +127,7 @@ export class UdpChannel {
         timers.push(
           setTimeout(() => {
             sent++;
+            this.transmissions = sent;
             lastSend = performance.now();
             this.send(request);
           }, at),

@@ -8,21 +8,35 @@ export interface ProbeRun {
   readonly exitCode: number | null;
   readonly report: ProbeReport;
   readonly wallMs: number;
+  readonly stdout: string;
   readonly stderr: string;
   /** Headline and one line per result: the message of a failed assertion. */
   readonly explain: string;
 }
 
-export async function runProbeIn(world: World, s: Scenario, timeoutMs = 60_000): Promise<ProbeRun> {
+export interface RawRun {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly wallMs: number;
+}
+
+/** The CLI in the scenario's network, in any format, with extra arguments (e.g. `--lint file`). */
+export async function runCliIn(world: World, s: Scenario, format: 'json' | 'text' | 'markdown' | 'html', extra: readonly string[] = [], timeoutMs = 60_000): Promise<RawRun> {
   const config = enterScenario(world, s);
-  const r = await world.inClient(probeArgv(config), { env: probeEnv(s), timeoutMs });
+  const r = await world.inClient(probeArgv(config, format, extra), { env: probeEnv(s), timeoutMs });
+  return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr, wallMs: r.ms };
+}
+
+export async function runProbeIn(world: World, s: Scenario, extra: readonly string[] = [], timeoutMs = 60_000): Promise<ProbeRun> {
+  const r = await runCliIn(world, s, 'json', extra, timeoutMs);
   let report: ProbeReport;
   try {
     report = JSON.parse(r.stdout) as ProbeReport;
   } catch {
-    throw new Error(`probe (${s.name}) printed no JSON report; exit ${String(r.status)}\nstdout: ${r.stdout.slice(0, 3000)}\nstderr: ${r.stderr.slice(0, 3000)}`);
+    throw new Error(`probe (${s.name}) printed no JSON report; exit ${String(r.exitCode)}\nstdout: ${r.stdout.slice(0, 3000)}\nstderr: ${r.stderr.slice(0, 3000)}`);
   }
-  return { exitCode: r.status, report, wallMs: r.ms, stderr: r.stderr, explain: explain(report) };
+  return { exitCode: r.exitCode, report, wallMs: r.wallMs, stdout: r.stdout, stderr: r.stderr, explain: explain(report) };
 }
 
 export function explain(report: ProbeReport): string {

@@ -8,7 +8,7 @@ import { TURN_CREDENTIAL_ENV, TURN_USERNAME_ENV } from '../../../src/core/probes
 import { repoPath } from '../../support/shared';
 import { HOSTS } from './cloud';
 import type { FirewallProfile } from './firewall';
-import { MEDIA_STUN_PORT, NET, PROXY_PORTS } from './topology';
+import { MEDIA_STUN_PORT, NET, PROXY_PORTS, TCP_CAUSE_PORTS } from './topology';
 import type { World } from './world';
 
 export type ScenarioName =
@@ -21,7 +21,9 @@ export type ScenarioName =
   | 'dns-nxdomain'
   | 'dns-sinkhole'
   | 'custom-turn-right'
-  | 'custom-turn-wrong';
+  | 'custom-turn-wrong'
+  | 'tcp-causes'
+  | 'udp-lossy';
 
 export interface Scenario {
   readonly name: ScenarioName;
@@ -69,11 +71,21 @@ export function scenario(world: World, name: ScenarioName): Scenario {
   const proxy = (port: number): string => `http://${NET.proxy}:${port}`;
   switch (name) {
     case 'open':
+      // The optional throughput check, against an endless body on the API host.
+      return { ...base, firewall: name, config: cfg({ ...probe, throughput: `https://${HOSTS.api}/large`, throughputSeconds: 1 }) };
     case 'udp-dropped':
     case 'udp-high-dropped':
       return { ...base, firewall: name, config: cfg(probe) };
-    case 'proxy-only':
-      return { ...base, firewall: 'proxy-only', config: cfg({ ...probe, proxy: proxy(PROXY_PORTS.plain) }) };
+    case 'proxy-only': {
+      // The proxy comes from the environment, as on a managed desktop, with a user and
+      // password in the URL (the plain port ignores them); a PAC file is announced too.
+      const { proxy: _none, ...rest } = probe;
+      const url = `http://${world.proxyUser}:${world.proxyPassword}@${NET.proxy}:${PROXY_PORTS.plain}`;
+      return {
+        ...base, firewall: 'proxy-only', config: cfg({ ...rest, pac: 'http://wpad.corp.example/proxy.pac' }),
+        env: { HTTPS_PROXY: url, NO_PROXY: 'localhost,.corp.example' },
+      };
+    }
     case 'proxy-auth':
       return { ...base, firewall: 'proxy-only', config: cfg({ ...probe, proxy: proxy(PROXY_PORTS.auth) }) };
     case 'tls-interception':
@@ -100,6 +112,26 @@ export function scenario(world: World, name: ScenarioName): Scenario {
       const env = name === 'custom-turn-right' ? creds(world.turnUser, world.turnPassword) : creds(world.turnUser, `${world.turnPassword}-wrong`);
       return { ...base, firewall: 'custom-turn-only', config, env };
     }
+    case 'tcp-causes':
+      // Four TCP ports that fail four ways: nothing listening (the host resets), a perimeter
+      // reset, a perimeter ICMP host-unreachable, and a perimeter drop.
+      return {
+        ...base, firewall: 'open',
+        config: cfg({
+          ...probe, stun: [], turn: [{ host: HOSTS.turn, port: 443, transport: 'tls' }], quality: { packets: 0, intervalMs: 20 },
+          tcp: [`${NET.web}:5560`, ...Object.values(TCP_CAUSE_PORTS).map((port) => `${NET.hostile}:${port}`)],
+        }),
+      };
+    case 'udp-lossy':
+      // One probe at a time, so the STUN Binding's first datagram is the first the lossy rule
+      // sees (and drops): only its retransmission can be answered. A slow throughput endpoint.
+      return {
+        ...base, firewall: 'udp-lossy',
+        config: cfg({
+          ...probe, stun: [`${HOSTS.turn}:3478`], turn: [{ host: HOSTS.turn, port: 443, transport: 'tls' }], concurrency: 1,
+          quality: { packets: 40, intervalMs: 10 }, throughput: `https://${HOSTS.api}/large?kbps=400`, throughputSeconds: 1,
+        }),
+      };
   }
 }
 
@@ -117,8 +149,8 @@ export function enterScenario(world: World, s: Scenario): string {
 }
 
 /** The command that runs the shipped CLI; `dist/cli.js` is built by scripts/build.mjs. */
-export function probeArgv(configFile: string, format: 'json' | 'text' = 'json'): string[] {
-  return [process.execPath, repoPath('dist', 'cli.js'), 'probe', '--config', configFile, '--format', format];
+export function probeArgv(configFile: string, format: 'json' | 'text' | 'markdown' | 'html' = 'json', extra: readonly string[] = []): string[] {
+  return [process.execPath, repoPath('dist', 'cli.js'), 'probe', '--config', configFile, '--format', format, ...extra];
 }
 
 /** A clean environment for the probe: no proxy variables from the machine running the tests. */

@@ -33,6 +33,9 @@ export const NET = {
 
 export const MEDIA_STUN_PORT = 50000;
 
+/** TCP ports on NET.hostile that the perimeter rejects with a reset, rejects with ICMP host-unreachable, and drops. */
+export const TCP_CAUSE_PORTS = { refused: 7001, unreachable: 7002, dropped: 7003 } as const;
+
 export const PROXY_PORTS = { plain: 3128, auth: 3129, bump: 3130 } as const;
 
 // Unique to this suite: the iptables netns suite (test/netns) uses otr-c-, otr-p- and otr-probe-, and sweeps only those.
@@ -42,6 +45,8 @@ export interface Topology {
   readonly id: string;
   readonly clientNs: string;
   readonly cloudNs: string;
+  /** The cloud's end of the veth: every packet from the client arrives on it, so the scenarios' perimeter firewall filters there. */
+  readonly cloudLink: string;
   /** /etc/netns/<client>/: `ip netns exec` bind-mounts its resolv.conf over /etc/resolv.conf. */
   readonly etcDir: string;
   setResolver(ip: string): void;
@@ -124,5 +129,5 @@ export function createTopology(): Topology {
     writeFileSync(join(etcDir, 'resolv.conf'), `nameserver ${ip}\noptions timeout:1 attempts:1\n`);
   };
   setResolver(NET.dns);
-  return { id, clientNs, cloudNs, etcDir, setResolver, destroy };
+  return { id, clientNs, cloudNs, cloudLink: vethCloud, etcDir, setResolver, destroy };
 }

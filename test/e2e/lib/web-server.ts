@@ -19,9 +19,26 @@ const crypto = require('node:crypto');
 const cfg = JSON.parse(process.argv[2]);
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 function onRequest(req, res) {
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/large') return stream(url, res);
   const body = JSON.stringify({ ok: true, host: req.headers.host || '', path: req.url });
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+// The throughput endpoint: a body that never ends, as fast as the socket takes it, or
+// at ?kbps=N (kilobits per second) in 100 ms steps; it stops when the client closes.
+function stream(url, res) {
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  const kbps = Number(url.searchParams.get('kbps') || 0);
+  const chunk = Buffer.alloc(kbps > 0 ? Math.max(1, Math.round((kbps * 1000) / 8 / 10)) : 64 * 1024, 0x5a);
+  let timer;
+  const pump = () => {
+    while (!res.destroyed && res.write(chunk) && kbps === 0) {}
+  };
+  if (kbps > 0) timer = setInterval(() => { if (!res.destroyed) res.write(chunk); }, 100);
+  else res.on('drain', pump);
+  res.on('close', () => clearInterval(timer));
+  if (kbps === 0) pump();
 }
 function onUpgrade(req, socket) {
   socket.on('error', () => {});

@@ -57,7 +57,7 @@ export async function startWorld(): Promise<World> {
       ca,
       mitmCa,
       cloud,
-      firewall: (p) => applyFirewall(topology.clientNs, p),
+      firewall: (p) => applyFirewall(topology.cloudNs, topology.cloudLink, p),
       resolver: (ip) => topology.setResolver(ip),
       inClient: (argv, opts = {}) => runAsync('ip', ['netns', 'exec', topology.clientNs, ...argv], opts),
       stop: async () => {
