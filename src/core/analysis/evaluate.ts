@@ -173,7 +173,7 @@ interface RuleHit {
 
 /** The parts of the flow a rule may match: none, one box, or (with --ports) a certain and an uncertain part. */
 function matchRule(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit[] {
-  const hit = matchBox(rule, ctx, policy);
+  const hit = cachedMatch(rule, ctx, policy);
   const either = rule.match.eitherPorts;
   if (!hit || !either) return hit ? [hit] : [];
   // --ports: a remote port in the list certainly matches; any other matches only when
@@ -189,7 +189,35 @@ function matchRule(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit[] {
   return out.filter((h) => !h.ports.isEmpty());
 }
 
-function matchBox(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | undefined {
+/**
+ * What a rule matches depends on the flow's protocol, direction and state, not on the
+ * requirement: computed once per rule and reused by every requirement's flows. An
+ * absent address condition stands for "the flow's own destinations".
+ */
+interface StaticHit {
+  readonly ports: IntervalSet;
+  readonly addrs?: IntervalSet;
+  readonly uncertain: Uncertainty[];
+}
+const MATCHES = new WeakMap<Rule, Map<string, StaticHit | null>>();
+
+function cachedMatch(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | undefined {
+  let byKey = MATCHES.get(rule);
+  if (!byKey) {
+    byKey = new Map();
+    MATCHES.set(rule, byKey);
+  }
+  const key = `${ctx.protocol}|${ctx.direction}|${ctx.state ?? ''}|${policy.family}|${policy.direction}|${ctx.universeKind === 'resolver' ? 'r' : ''}`;
+  let hit = byKey.get(key);
+  if (hit === undefined) {
+    hit = matchBox(rule, ctx, policy) ?? null;
+    byKey.set(key, hit);
+  }
+  if (!hit) return undefined;
+  return { ports: hit.ports, addrs: hit.addrs ?? ctx.universe, uncertain: hit.uncertain };
+}
+
+function matchBox(rule: Rule, ctx: FlowContext, policy: Policy): StaticHit | undefined {
   const m = rule.match;
   if (m.protocols && !m.protocols.has(ctx.protocol)) return undefined;
   const egress = ctx.direction === 'egress';
@@ -239,8 +267,7 @@ function matchBox(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | undef
   if (m.uncertain) uncertain.push(...m.uncertain);
 
   const ports = remotePorts ?? ALL_PORTS;
-  const addrs = remoteAddrs ?? ctx.universe;
-  return { ports, addrs, uncertain };
+  return { ports, ...(remoteAddrs && { addrs: remoteAddrs }), uncertain };
 }
 
 function isLoopback(name: string): boolean {
@@ -267,14 +294,10 @@ export interface Classification {
 
 /** A point is allowed or blocked only when every path through the policy agrees. */
 export function classify(pieces: readonly Piece[], universe: Region): Classification {
-  let allow = Region.EMPTY;
-  let deny = Region.EMPTY;
-  let unk = Region.EMPTY;
-  for (const p of pieces) {
-    if (p.outcome === 'allow') allow = allow.union(p.region);
-    else if (p.outcome === 'deny') deny = deny.union(p.region);
-    else unk = unk.union(p.region);
-  }
+  const of = (o: Outcome) => Region.unionAll(pieces.filter((p) => p.outcome === o).map((p) => p.region));
+  const allow = of('allow');
+  const deny = of('deny');
+  const unk = of('unknown');
   const allowed = allow.subtract(deny).subtract(unk).intersect(universe);
   const blocked = deny.subtract(allow).subtract(unk).intersect(universe);
   const unknown = universe.subtract(allowed).subtract(blocked);

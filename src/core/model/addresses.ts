@@ -18,8 +18,38 @@ export const ALL_ADDRESSES = IntervalSet.of(0n, V6_MAX);
 
 export type CidrParse = { ok: true; set: IntervalSet; family: Family } | { ok: false; error: string };
 
+/** Parsed addresses by their text: firewall files repeat the same few blocks many times. */
+const PARSED = new Map<string, CidrParse>();
+const PARSED_MAX = 50_000;
+
 /** Parses "10.0.0.0/8", "1.2.3.4", "2001:db8::/32" or "10.0.0.0/255.0.0.0". */
 export function parseCidr(text: string): CidrParse {
+  let known = PARSED.get(text);
+  if (!known) {
+    known = parseIpv4Fast(text) ?? parseCidrSlow(text);
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    PARSED.set(text, known);
+  }
+  return known;
+}
+
+/** Dotted-quad IPv4 with an optional prefix length, the common case, without the general parser. */
+function parseIpv4Fast(text: string): CidrParse | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(text);
+  if (!m) return undefined;
+  const octets = [m[1], m[2], m[3], m[4]].map((x) => Number(x));
+  // Leading zeros ("010") and out-of-range values go to the general parser, which decides.
+  if (octets.some((o, k) => o > 255 || (m[k + 1]!.length > 1 && m[k + 1]!.startsWith('0')))) return undefined;
+  const prefix = m[5] === undefined ? 32 : Number(m[5]);
+  if (prefix > 32 || (m[5] !== undefined && m[5].length > 1 && m[5].startsWith('0'))) return undefined;
+  const value = BigInt(((octets[0]! << 24) >>> 0) + (octets[1]! << 16) + (octets[2]! << 8) + octets[3]!);
+  const hostBits = BigInt(32 - prefix);
+  const start = (value >> hostBits) << hostBits;
+  const end = start + (1n << hostBits) - 1n;
+  return { ok: true, set: IntervalSet.of(V4_BASE + start, V4_BASE + end), family: 'ipv4' };
+}
+
+function parseCidrSlow(text: string): CidrParse {
   let t = text.trim();
   if (t === '') return { ok: false, error: 'empty address' };
   const slash = t.indexOf('/');

@@ -56,10 +56,59 @@ export class IntervalSet {
   union(other: IntervalSet): IntervalSet {
     if (other.isEmpty()) return this;
     if (this.isEmpty()) return other;
-    return IntervalSet.fromIntervals([...this.intervals, ...other.intervals]);
+    // A linear merge of two sorted lists.
+    const a = this.intervals;
+    const b = other.intervals;
+    const out: [bigint, bigint][] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const next = j >= b.length || (i < a.length && a[i]![0] <= b[j]![0]) ? a[i++]! : b[j++]!;
+      const last = out[out.length - 1];
+      if (last && next[0] <= last[1] + 1n) {
+        if (next[1] > last[1]) last[1] = next[1];
+      } else {
+        out.push([next[0], next[1]]);
+      }
+    }
+    return new IntervalSet(out);
+  }
+
+  /** Index of the first interval whose end is at or after `value`. */
+  private firstEndingFrom(value: bigint): number {
+    const a = this.intervals;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (a[mid]![1] < value) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The intervals that meet [lo, hi]: indexes i..j-1. */
+  private span(lo: bigint, hi: bigint): [number, number] {
+    const i = this.firstEndingFrom(lo);
+    let j = i;
+    while (j < this.intervals.length && this.intervals[j]![0] <= hi) j++;
+    return [i, j];
   }
 
   intersect(other: IntervalSet): IntervalSet {
+    if (other.intervals.length === 1 && this.intervals.length > 2) {
+      // One interval against many: only the intervals it meets are looked at.
+      const [lo, hi] = other.intervals[0]!;
+      const [i, j] = this.span(lo, hi);
+      if (i === j) return IntervalSet.EMPTY;
+      const mid = this.intervals.slice(i, j) as Interval[];
+      const first = mid[0]!;
+      const last = mid[mid.length - 1]!;
+      if (first[0] < lo) mid[0] = [lo, first[1] < hi ? first[1] : hi];
+      const l = mid[mid.length - 1]!;
+      if (last[1] > hi || l[1] > hi) mid[mid.length - 1] = [l[0], hi];
+      return new IntervalSet(mid);
+    }
     const out: Interval[] = [];
     const a = this.intervals;
     const b = other.intervals;
@@ -79,6 +128,19 @@ export class IntervalSet {
 
   subtract(other: IntervalSet): IntervalSet {
     if (other.isEmpty() || this.isEmpty()) return this;
+    if (other.intervals.length === 1 && this.intervals.length > 2) {
+      // One interval out of many: the untouched intervals are copied in bulk.
+      const [lo, hi] = other.intervals[0]!;
+      const [i, j] = this.span(lo, hi);
+      if (i === j) return this;
+      const middle: Interval[] = [];
+      const first = this.intervals[i]!;
+      const last = this.intervals[j - 1]!;
+      if (first[0] < lo) middle.push([first[0], lo - 1n]);
+      if (last[1] > hi) middle.push([hi + 1n, last[1]]);
+      const out = this.intervals.slice(0, i).concat(middle, this.intervals.slice(j));
+      return out.length === 0 ? IntervalSet.EMPTY : new IntervalSet(out);
+    }
     const out: Interval[] = [];
     const b = other.intervals;
     let j = 0;
@@ -107,7 +169,21 @@ export class IntervalSet {
   }
 
   overlaps(other: IntervalSet): boolean {
-    return !this.intersect(other).isEmpty();
+    const a = this.intervals;
+    const b = other.intervals;
+    if (b.length === 1) {
+      const [lo, hi] = b[0]!;
+      const i = this.firstEndingFrom(lo);
+      return i < a.length && a[i]![0] <= hi;
+    }
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i]![1] < b[j]![0]) i++;
+      else if (b[j]![1] < a[i]![0]) j++;
+      else return true;
+    }
+    return false;
   }
 
   equals(other: IntervalSet): boolean {

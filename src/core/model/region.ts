@@ -83,6 +83,18 @@ export class Region {
     return segs.length === 0 ? Region.EMPTY : new Region(segs);
   }
 
+  /** The union of many regions, merged pairwise so that each segment is merged O(log n) times. */
+  static unionAll(regions: readonly Region[]): Region {
+    let level = regions.filter((r) => !r.isEmpty());
+    if (level.length === 0) return Region.EMPTY;
+    while (level.length > 1) {
+      const next: Region[] = [];
+      for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? level[i]!.union(level[i + 1]!) : level[i]!);
+      level = next;
+    }
+    return level[0]!;
+  }
+
   union(other: Region): Region {
     return this.combine(other, (a, b) => (a && b ? a.union(b) : (a ?? b)));
   }
