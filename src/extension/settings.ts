@@ -83,7 +83,8 @@ export function readProbeSettings(): ProbeSettings {
     targets,
     ...(typeof timeout === 'number' && timeout > 0 ? { timeoutMs: bounded(timeout, 50, 120_000, 5000) } : {}),
     proxy: str(c.get<unknown>('probe.proxy')),
-    httpProxy: str(vscode.workspace.getConfiguration('http').get<unknown>('proxy')),
+    // VS Code's own proxy setting, outside our prefix.
+    httpProxy: str(vscode.workspace.getConfiguration('http').get('proxy')),
     throughputUrl: str(c.get<unknown>('probe.throughputUrl')),
     historySize: bounded(c.get<unknown>('probe.historySize'), 0, 100, 20),
   };

@@ -42,6 +42,8 @@ const ALLOWED: readonly RegExp[] = [
   /^extension\/dist\/extension\.js$/,
   // The linter, when the build puts it in a file of its own (loaded after activation).
   /^extension\/dist\/services\.js$/,
+  // The connectivity panel's page (browser bundle).
+  /^extension\/dist\/webview\/panel\.js$/,
   /^extension\/media\/.+/,
   /^extension\/syntaxes\/[^/]+\.json$/,
   /^extension\/schemas\/opentok-readiness\.schema\.json$/,
