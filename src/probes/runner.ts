@@ -142,12 +142,16 @@ export async function runProbes(specs: readonly ProbeSpec[], options: ProbeOptio
     }
   };
 
+  // Start order: the probes that may have to wait out their whole budget (the quality
+  // burst, then STUN and TURN over UDP, which learn of a drop only by silence) go first,
+  // so they do not queue behind quick ones; results keep the plan's order.
+  const order = startOrder(specs);
   let next = 0;
   const worker = async (): Promise<void> => {
     for (;;) {
-      const i = next++;
-      const spec = specs[i];
-      if (!spec) return;
+      const i = order[next++];
+      const spec = i === undefined ? undefined : specs[i];
+      if (!spec || i === undefined) return;
       if (!outer.aborted) emit({ type: 'start', id: spec.id });
       const r = await runOne(spec);
       results[i] = r;
@@ -159,6 +163,15 @@ export async function runProbes(specs: readonly ProbeSpec[], options: ProbeOptio
   const done = results.filter((r): r is ProbeResult => r !== undefined);
   emit({ type: 'done', results: done, cancelled: outer.aborted });
   return { results: done, cancelled: outer.aborted };
+}
+
+/** Indexes of `specs` in the order to start them: longest budget first, then silence-bound UDP probes, then plan order. */
+export function startOrder(specs: readonly ProbeSpec[]): number[] {
+  const udpFirst = (s: ProbeSpec): number => (s.kind === 'stun' || (s.kind === 'turn' && s.transport === 'udp') ? 0 : 1);
+  return specs
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => b.s.timeoutMs - a.s.timeoutMs || udpFirst(a.s) - udpFirst(b.s) || a.i - b.i)
+    .map((x) => x.i);
 }
 
 export interface ReadinessProbeInput extends RunOptions {

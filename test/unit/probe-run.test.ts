@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { DEFAULT_PROBE_OPTIONS, probeOptionsFromConfig } from '../../src/core/probes/options';
 import { renderProbeReport } from '../../src/core/probes/report';
 import type { ProbeEvent, ProbeOptions } from '../../src/core/probes/types';
-import { credentialsFromEnv, runReadinessProbe } from '../../src/probes/runner';
+import { buildProbePlan } from '../../src/core/probes/plan';
+import { credentialsFromEnv, runReadinessProbe, startOrder } from '../../src/probes/runner';
 import { Lab, resources, TEST_CA } from './probe-servers';
 
 const CREDENTIAL = 'correct-horse-battery-staple';
@@ -154,6 +155,18 @@ test('concurrency stays under the limit and cancellation ends the run at once', 
   } finally {
     await lab.close();
   }
+});
+
+test('start order: the longest budget first, then UDP probes that learn of a drop only by silence, then the plan', () => {
+  const specs = buildProbePlan({ selection: { profiles: ['opentok'], role: 'client-network' }, options: DEFAULT_PROBE_OPTIONS, proxy: { noProxy: [] } });
+  const order = startOrder(specs).map((i) => specs[i]!);
+  assert.deepEqual([...startOrder(specs)].sort((a, b) => a - b), specs.map((_, i) => i), 'every probe starts once');
+  assert.equal(order[0]!.kind, 'quality');
+  const firstOther = order.findIndex((s) => s.kind !== 'quality' && s.kind !== 'stun' && !(s.kind === 'turn' && s.transport === 'udp'));
+  assert.ok(order.slice(1, firstOther).every((s) => s.kind === 'stun' || (s.kind === 'turn' && s.transport === 'udp')));
+  assert.ok(firstOther > 1);
+  const rest = order.slice(firstOther);
+  assert.deepEqual(rest, specs.filter((s) => rest.includes(s)), 'the others keep the plan order');
 });
 
 test('defaults are usable without a configuration', () => {
