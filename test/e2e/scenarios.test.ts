@@ -3,13 +3,14 @@
 // namespace, behind the scenario's perimeter firewall, and each scenario must give its
 // verdict and name its cause, with the evidence that proves it.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { HOSTS, TURN_REALM } from './lib/cloud';
 import { run } from './lib/exec';
 import { e2eOrSkip, missingPrerequisites } from './lib/prereq';
-import { resultsOf, runCliIn, runProbeIn, type ProbeRun } from './lib/probe-run';
+import { explain, resultsOf, runCliIn, runProbeIn, type ProbeRun } from './lib/probe-run';
 import { enterScenario, probeArgv, probeEnv, scenario, type ScenarioName } from './lib/scenarios';
 import { MEDIA_STUN_PORT, NET, TCP_CAUSE_PORTS } from './lib/topology';
 import { startWorld, type World } from './lib/world';
@@ -265,6 +266,51 @@ describe('probe in simulated networks', () => {
     assert.equal(ws.cause, 'upgrade-refused', r.explain);
   });
 
+  test('TLS inspection by a proxy whose CA the client trusts: the chain verifies, but the unexpected issuer is named', async (t) => {
+    const r = await probe(t, 'tls-inspection-trusted');
+    if (!r || !world) return;
+    assert.equal(r.report.verdict.level, 'blocked', r.explain);
+    assert.ok(r.report.verdict.headline.includes(`intercepted by "${world.mitmCa.name}`), r.explain);
+    const tls = one(r, (x) => x.kind === 'tls' && x.label.includes(`${HOSTS.api}:443`));
+    assert.equal(tls.cause, 'tls-interception', r.explain);
+    assert.match(tls.summary, /not by the expected CA .*a trusted inspecting proxy is likely/, r.explain);
+    assert.equal(tls.evidence.authorizationError, undefined, 'the inspecting CA is trusted here: the chain itself verifies');
+  });
+
+  test('behind a NAT: the STUN Binding maps the NAT\'s public address and says so', async (t) => {
+    const r = await probe(t, 'udp-nat');
+    if (!r) return;
+    assert.equal(r.report.verdict.level, 'ready', r.explain);
+    for (const s of resultsOf(r.report, (x) => x.kind === 'stun')) {
+      assert.equal(s.status, 'pass', r.explain);
+      assert.match(String(s.evidence.mappedAddress), new RegExp(`^${NET.natPublic.replace(/\./g, '\\.')}:\\d+$`), r.explain);
+      assert.equal(s.evidence.nat, true, r.explain);
+      assert.match(s.summary, /behind NAT/);
+    }
+  });
+
+  test('Ctrl-C cancels a run waiting on dropped UDP at once: exit 2 with a report marked cancelled', async (t) => {
+    if (!e2eOrSkip(t) || !world) return;
+    const s = scenario(world, 'udp-dropped');
+    const config = enterScenario(world, s);
+    // `ip netns exec` execs the command, so the signal reaches the CLI itself.
+    const child = spawn('ip', ['netns', 'exec', world.clientNs, ...probeArgv(config)], { env: probeEnv(s), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.resume();
+    const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+    await new Promise((res) => setTimeout(res, 700));
+    const t0 = performance.now();
+    child.kill('SIGINT');
+    const code = await exited;
+    const after = performance.now() - t0;
+    assert.equal(code, 2, stdout.slice(0, 2000));
+    assert.ok(after < 1000, `the CLI took ${Math.round(after)} ms to stop after SIGINT`);
+    const report = JSON.parse(stdout) as ProbeRun['report'];
+    assert.equal(report.cancelled, true);
+    assert.ok(report.results.some((x) => x.status === 'skipped' && x.cause === 'cancelled'), explain(report));
+  });
+
   test('DNS refusing the platform names (NXDOMAIN from the system resolver): blocked, names do not resolve', async (t) => {
     const r = await probe(t, 'dns-nxdomain');
     if (!r) return;
@@ -342,7 +388,7 @@ describe('probe in simulated networks', () => {
 
   test('in JSON mode the CLI prints the report and nothing else: no warning on stderr in any scenario', (t) => {
     if (!e2eOrSkip(t) || !world) return;
-    assert.ok(stderrOf.size >= 10, `only ${stderrOf.size} scenarios ran`);
+    assert.ok(stderrOf.size >= 12, `only ${stderrOf.size} scenarios ran`);
     const noisy = [...stderrOf].filter(([, err]) => err.trim() !== '').map(([n, err]) => `${n}: ${err.trim().split('\n')[0]}`);
     assert.deepEqual(noisy, []);
   });

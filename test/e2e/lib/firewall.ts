@@ -22,7 +22,9 @@ export type FirewallProfile =
   /** Only DNS, the platform's web hosts (TCP 443/80) and the customer's TURN server pass: Configurable TURN only (seed 003). */
   | 'custom-turn-only'
   /** Lossy UDP to the TURN server: every second datagram to UDP 3478 is dropped. */
-  | 'udp-lossy';
+  | 'udp-lossy'
+  /** Nothing filtered, but UDP from the client is source-NATed to NET.natPublic, as a NAT gateway would. */
+  | 'udp-nat';
 
 const RESOLVERS = [NET.dns, NET.dnsNxdomain, NET.dnsSinkhole];
 
@@ -53,12 +55,20 @@ export function firewallRules(profile: FirewallProfile, link: string): string {
     case 'custom-turn-only':
       out.push(...dns, `${i} -p tcp -d ${NET.web} -m multiport --dports 80,443 -j ACCEPT`, `${i} -d ${NET.turnAlt} -j ACCEPT`, `${i} -j DROP`);
       break;
+    case 'udp-nat':
+      break;
     case 'udp-lossy':
       // The statistic match counts the datagrams it sees: the 1st, 3rd, 5th… are dropped.
       out.push(...dns, `${i} -p udp -d ${NET.turn} --dport 3478 -m statistic --mode nth --every 2 --packet 0 -j DROP`);
       break;
   }
-  return ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ...out, 'COMMIT', ''].join('\n');
+  // The nat table is replaced on every switch too: SNAT in its INPUT chain rewrites the
+  // source of what the cloud receives, so the STUN server sees (and maps) another address.
+  const nat = profile === 'udp-nat' ? [`-A INPUT -i ${link} -p udp -s ${NET.client} ! --dport 53 -j SNAT --to-source ${NET.natPublic}`] : [];
+  return [
+    '*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ...out, 'COMMIT',
+    '*nat', ':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]', ...nat, 'COMMIT', '',
+  ].join('\n');
 }
 
 /** Loads the profile into the cloud namespace, filtering what arrives on `link` from the client. */

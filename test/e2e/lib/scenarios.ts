@@ -23,7 +23,9 @@ export type ScenarioName =
   | 'custom-turn-right'
   | 'custom-turn-wrong'
   | 'tcp-causes'
-  | 'udp-lossy';
+  | 'udp-lossy'
+  | 'udp-nat'
+  | 'tls-inspection-trusted';
 
 export interface Scenario {
   readonly name: ScenarioName;
@@ -90,6 +92,12 @@ export function scenario(world: World, name: ScenarioName): Scenario {
       return { ...base, firewall: 'proxy-only', config: cfg({ ...probe, proxy: proxy(PROXY_PORTS.auth) }) };
     case 'tls-interception':
       return { ...base, firewall: 'proxy-only', config: cfg({ ...probe, proxy: proxy(PROXY_PORTS.bump) }) };
+    case 'tls-inspection-trusted':
+      // The corporate inspection CA is installed as trusted (as managed desktops do): the chain
+      // verifies, but its issuer is not the platform's expected CA.
+      return { ...base, firewall: 'proxy-only', config: cfg({ ...probe, proxy: proxy(PROXY_PORTS.bump), ca: [world.ca.cert, world.mitmCa.cert] }) };
+    case 'udp-nat':
+      return { ...base, firewall: 'udp-nat', config: cfg(probe) };
     case 'dns-nxdomain': {
       // The system resolver (no dnsServers override): what the client's own stack would see.
       const { dnsServers: _drop, ...rest } = probe;

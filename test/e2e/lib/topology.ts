@@ -27,6 +27,8 @@ export const NET = {
   dnsNxdomain: '198.51.100.54',
   /** dnsmasq answering 0.0.0.0 (a sinkhole) for the platform's domains. */
   dnsSinkhole: '198.51.100.55',
+  /** The public address of the simulated NAT (never assigned: only a source the cloud sees). */
+  natPublic: '198.51.100.99',
   /** Extra addresses for hostile peers inside the cloud. */
   hostile: '198.51.100.40',
 } as const;
