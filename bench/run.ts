@@ -1,5 +1,6 @@
 // npm run bench: every section in SECTIONS, in order, in one process.
 // A missed target prints FAIL but does not fail the run; an error does (exit 1).
+import { editorSection } from './lib/editor-section';
 import { lintSection } from './lib/lint-section';
 import { probeSection } from './lib/probe-section';
 import { BenchContext, type BenchSection, collectGarbage, mib } from './lib/section';
@@ -8,7 +9,7 @@ export type { BenchSection } from './lib/section';
 export { BenchContext } from './lib/section';
 
 /** Sections run in this order; add a section by adding it here. */
-export const SECTIONS: BenchSection[] = [lintSection, probeSection];
+export const SECTIONS: BenchSection[] = [lintSection, editorSection, probeSection];
 
 export async function runBench(sections: readonly BenchSection[], only?: ReadonlySet<string>): Promise<{ ctx: BenchContext; errors: number }> {
   const ctx = new BenchContext();

@@ -37,8 +37,18 @@ function walk(dir, pick) {
   return out;
 }
 
+// Activation loads only dist/extension.js. The linter and the connectivity panel are one
+// file of their own, dist/services.js, which extension.js requires on first use (as
+// './services' or './panel'), so that code is not even parsed while VS Code waits for activate().
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(services|panel)$/ }, () => ({ path: './services.js', external: true }));
+  },
+};
 const builds = [
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [lazyModules] },
+  { ...common, entryPoints: ['src/extension/services.ts'], outfile: 'dist/services.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview/panel.js', platform: 'browser', format: 'iife', target: ['chrome114'] },
 ];

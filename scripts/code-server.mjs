@@ -82,7 +82,7 @@ export function install() {
 
 async function bench() {
   const esbuild = await import('esbuild');
-  const outfile = join(repo, 'out', 'vscode-bench.js');
+  const outfile = join(repo, process.env.OPENTOK_OUT ?? 'out', 'vscode-bench.js');
   await esbuild.build({
     stdin: {
       contents: "import { benchVscode, formatVscodeBench } from './test/vscode/bench';\nbenchVscode().then((b) => console.log(formatVscodeBench(b)));\n",

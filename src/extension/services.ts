@@ -14,6 +14,10 @@ import { readResourceSettings, type Settings } from './settings';
 import { ReadinessStatusBar } from './statusBar';
 import { WorkspaceConfigs } from './workspaceConfig';
 
+// The connectivity panel ships in this file too (dist/services.js is what both
+// require('./services') and require('./panel') load), sharing one copy of the core.
+export * from './panel';
+
 export interface Services {
   readonly codeActions: ReadinessCodeActions;
   readonly hover: ReadinessHover;

@@ -15,7 +15,7 @@ interface Manifest {
     configuration: { properties: Record<string, { scope?: string; description?: string }> };
     yamlValidation?: { fileMatch: string; url: string }[];
   };
-  capabilities: { untrustedWorkspaces: { supported: boolean | string } };
+  capabilities: { untrustedWorkspaces: { supported: boolean | string; restrictedConfigurations?: string[] } };
 }
 const manifest = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as Manifest;
 const src = (f: string) => readFileSync(repoPath('src/extension', f), 'utf8');
@@ -55,6 +55,15 @@ test('activation is on the languages, the configuration file and the commands on
   assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
   for (const e of ['onLanguage:iptables', 'onLanguage:nftables', 'onLanguage:squid', 'onLanguage:yaml', 'workspaceContains:**/.opentok-readiness.yaml']) assert.ok(manifest.activationEvents.includes(e), e);
   assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+});
+
+test('in an untrusted workspace, its settings cannot choose probe targets', () => {
+  // VS Code ignores workspace values of restricted settings until the folder is trusted.
+  const restricted = new Set(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? []);
+  const probe = Object.keys(manifest.contributes.configuration.properties).filter((k) => k.startsWith('opentokReadiness.probe.'));
+  assert.ok(probe.length > 0, 'the probe settings are declared');
+  for (const key of probe) assert.ok(restricted.has(key), `${key} is a restricted configuration`);
+  for (const key of restricted) assert.ok(manifest.contributes.configuration.properties[key], `${key} is declared`);
 });
 
 test('the workspace configuration gets schema validation in YAML editors', () => {

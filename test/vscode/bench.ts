@@ -6,9 +6,10 @@
 //   the debounce the extension waits before linting;
 // - the size of the shipped bundle.
 // Used by the benchmark runner: import { benchVscode } from '../test/vscode/bench'.
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CodeServer, missingPrerequisite } from './support/codeServer';
+import { CodeServer, missingPrerequisite, packageVsix } from './support/codeServer';
 import { Workbench } from './support/workbench';
 
 export interface VscodeBench {
@@ -92,15 +93,31 @@ async function activationTimes(cs: CodeServer, wb: Workbench): Promise<number[]>
   return out;
 }
 
-export async function benchVscode(samples = 5): Promise<VscodeBench> {
+export interface VscodeBenchOptions {
+  /** Edits measured. */
+  readonly samples?: number;
+  /** The VSIX to measure; by default one packaged now from the sources. */
+  readonly vsix?: string;
+}
+
+export async function benchVscode(options: VscodeBenchOptions = {}): Promise<VscodeBench> {
+  const samples = options.samples ?? 5;
   const missing = missingPrerequisite();
   if (missing) throw new Error(`${missing} is unavailable`);
-  const cs = await CodeServer.start({
-    trusted: true,
-    settings: { 'opentokReadiness.lint.debounceMs': DEBOUNCE_MS },
-    extraFiles: { 'bench/large.rules': largeRules() },
-    removeFiles: ['.opentok-readiness.yaml'],
-  });
+  // A fresh package: a VSIX left in the repository may predate the sources.
+  const scratch = mkdtempSync(join(tmpdir(), 'opentok-bench-vsix-'));
+  let cs: CodeServer;
+  try {
+    cs = await CodeServer.start({
+      vsix: options.vsix ?? packageVsix(join(scratch, 'opentok-readiness.vsix')),
+      trusted: true,
+      settings: { 'opentokReadiness.lint.debounceMs': DEBOUNCE_MS },
+      extraFiles: { 'bench/large.rules': largeRules() },
+      removeFiles: ['.opentok-readiness.yaml'],
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   try {
     const wb = new Workbench(cs.page);
     const activation = await activationTimes(cs, wb);

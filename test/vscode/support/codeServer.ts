@@ -30,15 +30,18 @@ export function ensureCodeServer(): Installed {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Installed;
 }
 
+/** Builds the production bundle and packages it with vsce into `target`. */
+export function packageVsix(target: string): string {
+  const b = spawnSync(process.execPath, [repoPath('scripts/build.mjs'), '--production'], { cwd: repoPath(), stdio: 'inherit' });
+  if (b.status !== 0) throw new Error('the production build failed');
+  const p = spawnSync(process.execPath, [repoPath('node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', target], { cwd: repoPath(), stdio: ['ignore', 'ignore', 'inherit'] });
+  if (p.status !== 0) throw new Error('vsce package failed');
+  return target;
+}
+
 /** Packages the extension when no VSIX is there (npm run test:vscode packages it first). */
 export function ensureVsix(): string {
-  if (!existsSync(VSIX)) {
-    const b = spawnSync(process.execPath, [repoPath('scripts/build.mjs'), '--production'], { cwd: repoPath(), stdio: 'inherit' });
-    if (b.status !== 0) throw new Error('the production build failed');
-    const p = spawnSync(process.execPath, [repoPath('node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '-o', VSIX], { cwd: repoPath(), stdio: 'inherit' });
-    if (p.status !== 0) throw new Error('vsce package failed');
-  }
-  return VSIX;
+  return existsSync(VSIX) ? VSIX : packageVsix(VSIX);
 }
 
 async function freePort(): Promise<number> {
@@ -61,6 +64,8 @@ export interface StartOptions {
   readonly extraFiles?: Readonly<Record<string, string>>;
   /** Files to leave out of the workspace copy, by relative path. */
   readonly removeFiles?: readonly string[];
+  /** The VSIX to install; by default the repository's opentok-readiness.vsix (packaged when missing). */
+  readonly vsix?: string;
 }
 
 /** Settings that keep the workbench quiet and its layout stable for the tests. */
@@ -97,7 +102,7 @@ export class CodeServer {
 
   static async start(options: StartOptions): Promise<CodeServer> {
     const installed = ensureCodeServer();
-    const vsix = ensureVsix();
+    const vsix = options.vsix ?? ensureVsix();
     const root = mkdtempSync(join(tmpdir(), 'opentok-vscode-'));
     const workspace = join(root, 'workspace');
     const userDataDir = join(root, 'user-data');
