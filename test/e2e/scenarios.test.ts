@@ -147,6 +147,22 @@ describe('probe in simulated networks', () => {
     );
   });
 
+  test('UDP dropped by the client machine\'s own firewall: seen at once (EPERM), named as local, relayed over TURN TLS 443', async (t) => {
+    const r = await probe(t, 'host-udp-dropped');
+    if (!r) return;
+    assert.equal(r.report.verdict.level, 'degraded', r.explain);
+    assert.equal(r.report.verdict.path, 'turn-tls', r.explain);
+    const stun = resultsOf(r.report, (x) => x.kind === 'stun');
+    assert.equal(stun.length, 2, r.explain);
+    for (const x of stun) {
+      assert.equal(x.cause, 'dropped', r.explain);
+      assert.equal(x.evidence.localFirewall, true, r.explain);
+      assert.match(x.summary, /this machine's own firewall/);
+      // No waiting for the timeout: the refusal to send is immediate.
+      assert.ok(x.durationMs < 1000, r.explain);
+    }
+  });
+
   test('UDP 3478 open, high UDP ports dropped: relayed through TURN on UDP 3478, media range named', async (t) => {
     const r = await probe(t, 'udp-high-dropped');
     if (!r) return;
@@ -291,7 +307,9 @@ describe('probe in simulated networks', () => {
 
   test('Ctrl-C cancels a run waiting on dropped UDP at once: exit 2 with a report marked cancelled', async (t) => {
     if (!e2eOrSkip(t) || !world) return;
-    const s = scenario(world, 'udp-dropped');
+    // Long timeouts: whenever the signal comes once the CLI has started probing, probes are still waiting on silence.
+    const dropped = scenario(world, 'udp-dropped');
+    const s = { ...dropped, config: { ...dropped.config, probe: { ...(dropped.config.probe as Record<string, unknown>), timeoutMs: 15_000 } } };
     const config = enterScenario(world, s);
     // `ip netns exec` execs the command, so the signal reaches the CLI itself.
     const child = spawn('ip', ['netns', 'exec', world.clientNs, ...probeArgv(config)], { env: probeEnv(s), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -299,7 +317,7 @@ describe('probe in simulated networks', () => {
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.resume();
     const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
-    await new Promise((res) => setTimeout(res, 700));
+    await new Promise((res) => setTimeout(res, 2500));
     const t0 = performance.now();
     child.kill('SIGINT');
     const code = await exited;
@@ -388,7 +406,7 @@ describe('probe in simulated networks', () => {
 
   test('in JSON mode the CLI prints the report and nothing else: no warning on stderr in any scenario', (t) => {
     if (!e2eOrSkip(t) || !world) return;
-    assert.ok(stderrOf.size >= 12, `only ${stderrOf.size} scenarios ran`);
+    assert.ok(stderrOf.size >= 13, `only ${stderrOf.size} scenarios ran`);
     const noisy = [...stderrOf].filter(([, err]) => err.trim() !== '').map(([n, err]) => `${n}: ${err.trim().split('\n')[0]}`);
     assert.deepEqual(noisy, []);
   });

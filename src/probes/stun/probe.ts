@@ -54,7 +54,7 @@ export async function probeStun(spec: ProbeSpec, ctx: ProbeContext, signal: Abor
     const cause = err.probeCause === 'timeout' ? 'no-response' : err.probeCause;
     const sent = ch?.transmissions ?? 0;
     const summary = cause === 'no-response' ? `no answer over UDP to ${sent} transmission${sent === 1 ? '' : 's'} (RFC 8489 schedule): dropped by a firewall` : err.message;
-    return { status: 'fail', cause, summary, evidence: { address: r.address, port, transmissions: sent } };
+    return { status: 'fail', cause, summary, evidence: { address: r.address, port, transmissions: sent, ...err.evidence } };
   } finally {
     ch?.close();
   }

@@ -92,7 +92,19 @@ export class UdpChannel {
 
   send(buf: Buffer): void {
     try {
-      this.socket.send(buf);
+      // With a callback, a send refused by this machine's own packet filter (EPERM) is seen;
+      // without one Node drops the error silently and the refusal would look like a distant drop.
+      this.socket.send(buf, (e) => {
+        if (!e || this.failure) return;
+        const code = (e as NodeJS.ErrnoException).code;
+        this.failure =
+          code === 'EPERM' || code === 'EACCES'
+            ? new ProbeError('dropped', `this machine's own firewall blocks the datagram (${code} on send)`, { localFirewall: true, errno: code })
+            : code === 'ECONNREFUSED'
+              ? new ProbeError('refused', 'ICMP port unreachable: the port is closed or a firewall rejects it')
+              : new ProbeError('unreachable', `UDP error ${code ?? e.message}`, code ? { errno: code } : {});
+        this.onFailure?.(this.failure);
+      });
     } catch {
       // a closed socket: the transaction ends by its timer
     }

@@ -71,6 +71,21 @@ export function firewallRules(profile: FirewallProfile, link: string): string {
   ].join('\n');
 }
 
+/**
+ * The client machine's own packet filter (a host firewall): `udp-dropped` drops every UDP
+ * datagram but DNS in its OUTPUT chain, where a send fails at once with EPERM.
+ */
+export type HostFirewall = 'none' | 'udp-dropped';
+
+export function hostFirewallRules(profile: HostFirewall): string {
+  const out = profile === 'udp-dropped' ? ['-A OUTPUT -p udp --dport 53 -j ACCEPT', '-A OUTPUT -o lo -j ACCEPT', '-A OUTPUT -p udp -j DROP'] : [];
+  return ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ...out, 'COMMIT', ''].join('\n');
+}
+
+export function applyHostFirewall(clientNs: string, profile: HostFirewall): void {
+  must('ip', ['netns', 'exec', clientNs, 'iptables-restore'], { input: hostFirewallRules(profile) });
+}
+
 /** Loads the profile into the cloud namespace, filtering what arrives on `link` from the client. */
 export function applyFirewall(cloudNs: string, link: string, profile: FirewallProfile): void {
   must('ip', ['netns', 'exec', cloudNs, 'iptables-restore'], { input: firewallRules(profile, link) });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { TURN_CREDENTIAL_ENV, TURN_USERNAME_ENV } from '../../../src/core/probes/types';
 import { repoPath } from '../../support/shared';
 import { HOSTS } from './cloud';
-import type { FirewallProfile } from './firewall';
+import type { FirewallProfile, HostFirewall } from './firewall';
 import { MEDIA_STUN_PORT, NET, PROXY_PORTS, TCP_CAUSE_PORTS } from './topology';
 import type { World } from './world';
 
@@ -25,11 +25,14 @@ export type ScenarioName =
   | 'tcp-causes'
   | 'udp-lossy'
   | 'udp-nat'
-  | 'tls-inspection-trusted';
+  | 'tls-inspection-trusted'
+  | 'host-udp-dropped';
 
 export interface Scenario {
   readonly name: ScenarioName;
   readonly firewall: FirewallProfile;
+  /** The client machine's own firewall; none by default. */
+  readonly hostFirewall?: HostFirewall;
   /** The client's system resolver (resolv.conf of the namespace). */
   readonly resolver: string;
   /** The whole .opentok-readiness.yaml (JSON is YAML). */
@@ -98,6 +101,9 @@ export function scenario(world: World, name: ScenarioName): Scenario {
       return { ...base, firewall: 'proxy-only', config: cfg({ ...probe, proxy: proxy(PROXY_PORTS.bump), ca: [world.ca.cert, world.mitmCa.cert] }) };
     case 'udp-nat':
       return { ...base, firewall: 'udp-nat', config: cfg(probe) };
+    case 'host-udp-dropped':
+      // The perimeter is open; the client's own firewall drops UDP.
+      return { ...base, firewall: 'open', hostFirewall: 'udp-dropped', config: cfg(probe) };
     case 'dns-nxdomain': {
       // The system resolver (no dnsServers override): what the client's own stack would see.
       const { dnsServers: _drop, ...rest } = probe;
@@ -152,6 +158,7 @@ export function writeScenarioConfig(world: World, s: Scenario): string {
 /** Switches the client namespace to the scenario's network and writes its configuration. */
 export function enterScenario(world: World, s: Scenario): string {
   world.firewall(s.firewall);
+  world.hostFirewall(s.hostFirewall ?? 'none');
   world.resolver(s.resolver);
   return writeScenarioConfig(world, s);
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOSTS, startCloud, type Cloud, type CloudSecrets } from './cloud';
 import { runAsync } from './exec';
-import { applyFirewall, type FirewallProfile } from './firewall';
+import { applyFirewall, applyHostFirewall, type FirewallProfile, type HostFirewall } from './firewall';
 import { makeCa, makeServerCert, type Ca } from './pki';
 import { createTopology, NET, type Topology } from './topology';
 
@@ -22,6 +22,8 @@ export interface World extends CloudSecrets {
   readonly mitmCa: Ca;
   readonly cloud: Cloud;
   firewall(profile: FirewallProfile): void;
+  /** The client machine's own firewall (none unless a scenario says otherwise). */
+  hostFirewall(profile: HostFirewall): void;
   resolver(ip: string): void;
   /** Runs argv inside the client namespace (async: this process's own servers keep answering). */
   inClient(argv: readonly string[], opts?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): ReturnType<typeof runAsync>;
@@ -58,6 +60,7 @@ export async function startWorld(): Promise<World> {
       mitmCa,
       cloud,
       firewall: (p) => applyFirewall(topology.cloudNs, topology.cloudLink, p),
+      hostFirewall: (p) => applyHostFirewall(topology.clientNs, p),
       resolver: (ip) => topology.setResolver(ip),
       inClient: (argv, opts = {}) => runAsync('ip', ['netns', 'exec', topology.clientNs, ...argv], opts),
       stop: async () => {
