@@ -1,0 +1,99 @@
+// The connectivity panel in a real VS Code (code-server): the command opens it, the
+// probes run against a closed loopback port (fast and the same on every machine), the
+// verdict and the rows show in the webview, the report exports through the save
+// dialog, and the status bar keeps the verdict.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
+import { skipReason, startSession, step, type Session } from './support/session';
+
+const STATUS = '[id="opentok-readiness.opentok-readiness.opentokReadiness.connectivity"]';
+
+/** A loopback TCP port nothing listens on: bound, then released. */
+async function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The page inside the webview's two frames. */
+function panelFrame(s: Session): FrameLocator {
+  return s.cs.page.frameLocator('iframe.webview').frameLocator('#active-frame');
+}
+
+describe('VS Code: connectivity panel', { skip: skipReason(), timeout: 15 * 60_000 }, () => {
+  let s: Session | undefined;
+  let port = 0;
+  before(async () => {
+    port = await closedPort();
+    const target = `127.0.0.1:${port}`;
+    s = await startSession({
+      trusted: true,
+      settings: {
+        'opentokReadiness.probe.targets': {
+          api: [`https://${target}/`],
+          logging: [],
+          websocket: [`wss://${target}/`],
+          stun: [target],
+          turn: [],
+          certificateStatus: [],
+        },
+        'opentokReadiness.probe.timeoutMs': 1000,
+        'opentokReadiness.probe.proxy': 'none',
+      },
+    });
+  }, { timeout: 15 * 60_000 });
+  after(async () => {
+    await s?.cs.stop();
+  });
+
+  it('"Check OpenTok connectivity" opens the panel and shows the verdict', (t) =>
+    step(s, t, async (session) => {
+      // The palette lists the extension's commands once the extension host has read its manifest.
+      await session.wb.until('the command in the palette', async () => session.wb.runCommand('OpenTok: Check OpenTok connectivity').then(() => true), 90_000);
+      await session.cs.page.locator('.tabs-container .tab', { hasText: 'OpenTok connectivity' }).waitFor({ timeout: 30_000 });
+      const frame = panelFrame(session);
+      const headline = frame.locator('.verdict[data-level="blocked"] .headline');
+      await headline.waitFor({ timeout: 60_000 });
+      assert.match(await headline.innerText(), /^Blocked: the API and signalling servers cannot be reached on TCP 443/);
+      const labels = await frame.locator('button.row-toggle').allInnerTexts();
+      assert.ok(labels.includes(`TCP 127.0.0.1:${port}`), labels.join(', '));
+      assert.ok(labels.includes(`WebSocket upgrade wss://127.0.0.1:${port}/`));
+      assert.equal(await frame.locator(`li.row[data-status="fail"]`).first().isVisible(), true);
+      const tcp = frame.locator('li.row', { hasText: `TCP 127.0.0.1:${port}` }).first();
+      assert.match(await tcp.innerText(), /refused/);
+      // The page took VS Code's theme.
+      const bg = await frame.locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-editor-background').trim());
+      assert.notEqual(bg, '');
+      await session.wb.until('the verdict in the status bar', async () => ((await session.cs.page.locator(STATUS).textContent())?.includes('OpenTok: blocked') ? true : undefined));
+    }));
+
+  it('exports the report as JSON through the save dialog', (t) =>
+    step(s, t, async (session) => {
+      const frame = panelFrame(session);
+      await frame.locator('[data-key="export-json"]').click();
+      // The save dialog proposes a file in the workspace named after the run; accept it.
+      const input = session.cs.page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      const proposed = await session.wb.until('the proposed file name', async () => {
+        const v = await input.inputValue();
+        return /opentok-connectivity-[\dTZ-]+\.json$/.test(v) ? v : undefined;
+      });
+      await session.cs.page.keyboard.press('Enter');
+      const target = join(session.cs.workspace, proposed.split('/').pop()!);
+      await session.wb.until('the exported file', async () => (existsSync(target) ? true : undefined), 15_000);
+      const report = JSON.parse(readFileSync(target, 'utf8')) as { tool: string; verdict: { level: string }; results: unknown[] };
+      assert.equal(report.tool, 'opentok-readiness');
+      assert.equal(report.verdict.level, 'blocked');
+      assert.ok(report.results.length >= 5);
+      await frame.locator('.notice', { hasText: 'Saved the JSON report' }).waitFor({ timeout: 10_000 });
+    }));
+});
