@@ -59,6 +59,14 @@ test('probe options: targets, TURN URIs, limits and errors at the entry', () => 
   assert.deepEqual(probeOptionsFromConfig('x').errors, ['probe: must be a map of settings']);
 });
 
+test('TURN credentials in the configuration file are refused, without repeating them', () => {
+  const { errors, options } = probeOptionsFromConfig({ customTurn: [{ host: 'turn.corp.example', port: 3478, username: 'u', credential: 'hunter2-secret' }] });
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!, /^probe\.customTurn\[0\]: "credential" is not read from files: set OPENTOK_READINESS_TURN_USERNAME and OPENTOK_READINESS_TURN_CREDENTIAL/);
+  assert.ok(!errors[0]!.includes('hunter2-secret'));
+  assert.deepEqual(options.targets.customTurn, []);
+});
+
 test('TURN URIs follow RFC 7065 defaults', () => {
   assert.deepEqual(parseTurnTarget('turn:a.example'), { host: 'a.example', port: 3478, transport: 'udp' });
   assert.deepEqual(parseTurnTarget('turns:a.example'), { host: 'a.example', port: 5349, transport: 'tls' });

@@ -1,7 +1,7 @@
 // The `probe` section of .opentok-readiness.yaml, validated into ProbeOptions.
 // Every target has a default from the seeds or NOTES.md, so an empty section probes
 // the platform's public hosts.
-import type { HostPort, ProbeOptions, ProbeTargets, TurnTarget, TurnTransport } from './types';
+import { TURN_CREDENTIAL_ENV, TURN_USERNAME_ENV, type HostPort, type ProbeOptions, type ProbeTargets, type TurnTarget, type TurnTransport } from './types';
 
 /**
  * TURN servers named in seed 001's `nc` script (2013). The platform assigns TURN
@@ -234,6 +234,10 @@ export function parseHostPort(e: unknown, defaultPort?: number): HostPort | stri
 export function parseTurnTarget(e: unknown): TurnTarget | string {
   if (typeof e === 'object' && e !== null && !Array.isArray(e)) {
     const o = e as Record<string, unknown>;
+    // Issue: TURN credentials come from SecretStorage or the environment, never from files.
+    // The value is not repeated in the message.
+    const secretKey = ['credential', 'password', 'username'].find((k) => k in o);
+    if (secretKey) return `"${secretKey}" is not read from files: set ${TURN_USERNAME_ENV} and ${TURN_CREDENTIAL_ENV} in the environment (or use the editor's secret storage)`;
     if (typeof o.url === 'string') return parseTurnTarget(o.url);
     const transport = o.transport ?? 'udp';
     if (transport !== 'udp' && transport !== 'tcp' && transport !== 'tls') return 'transport must be udp, tcp or tls';
