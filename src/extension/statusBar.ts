@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { addCounts, emptyCounts, statusText, statusTooltip, summarizePolicies } from './adapters/policySummary';
 import type { ReadinessDiagnostics } from './diagnostics';
 
-import { SHOW_PROBLEMS_COMMAND } from './commandIds';
+import { CONNECTIVITY_COMMAND, SHOW_PROBLEMS_COMMAND } from './commandIds';
 
 export class ReadinessStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('opentokReadiness.summary', vscode.StatusBarAlignment.Left, 10);
@@ -44,7 +44,11 @@ export class ReadinessStatusBar implements vscode.Disposable {
       for (const p of summarizePolicies(f.result)) addCounts(counts, p.counts);
     }
     this.item.text = statusText(problems, files.length);
-    this.item.tooltip = statusTooltip(counts, problems, files.length);
+    // The summary, and a link to the live connectivity check (the panel's status bar entry point).
+    const tooltip = new vscode.MarkdownString().appendText(statusTooltip(counts, problems, files.length)).appendMarkdown(`\n\n[$(pulse) Check OpenTok connectivity](command:${CONNECTIVITY_COMMAND})`);
+    tooltip.isTrusted = { enabledCommands: [CONNECTIVITY_COMMAND] };
+    tooltip.supportThemeIcons = true;
+    this.item.tooltip = tooltip;
     this.item.show();
   }
 

@@ -67,7 +67,10 @@ export function reduce(state: PanelState, msg: HostMessage): PanelState {
       let next: PanelState = { ...state, history: msg.history, lint: msg.lint, credentials: msg.credentials };
       if (msg.running) next = { ...next, phase: 'running' };
       else if (state.phase === 'running') next = { ...next, phase: state.report ? 'done' : 'idle' };
-      if (msg.report && !next.report && !msg.running) next = { ...next, report: msg.report, rows: rowsOf(msg.report), phase: 'done', cancelled: msg.report.cancelled };
+      // A run that finished while the page was hidden (or before it loaded) replaces an older one.
+      if (msg.report && !msg.running && (!next.report || msg.report.startedAt > next.report.startedAt)) {
+        next = { ...next, report: msg.report, rows: rowsOf(msg.report), phase: 'done', cancelled: msg.report.cancelled };
+      }
       return keepCompare(next);
     }
     case 'probe': {

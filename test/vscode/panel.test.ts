@@ -8,7 +8,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { skipReason, startSession, step, type Session } from './support/session';
+import { expectationsOf, skipReason, startSession, step, type Session } from './support/session';
+import { STATUS_ITEM } from './support/workbench';
 
 const STATUS = '[id="opentok-readiness.opentok-readiness.opentokReadiness.connectivity"]';
 
@@ -95,5 +96,39 @@ describe('VS Code: connectivity panel', { skip: skipReason(), timeout: 15 * 60_0
       assert.equal(report.verdict.level, 'blocked');
       assert.ok(report.results.length >= 5);
       await frame.locator('.notice', { hasText: 'Saved the JSON report' }).waitFor({ timeout: 10_000 });
+    }));
+
+  it('after a firewall file is linted, a re-run shows its blocked ranges on the port map', (t) =>
+    step(s, t, async (session) => {
+      await session.wb.openFile('firewall/egress.rules');
+      await session.wb.waitForProblems('firewall/egress.rules', expectationsOf(session.cs.workspace, 'firewall/egress.rules'));
+      await session.wb.closePanel();
+      await session.cs.page.locator('.tabs-container .tab', { hasText: 'OpenTok connectivity' }).click();
+      const frame = panelFrame(session);
+      const run = frame.locator('[data-key="run"]');
+      await run.waitFor({ timeout: 30_000 });
+      await run.click();
+      await frame.locator('.verdict[data-level="blocked"]').waitFor({ timeout: 60_000 });
+      const blocked = frame.locator('svg.portmap[data-protocol="udp"] rect.blocked');
+      await blocked.first().waitFor({ timeout: 15_000 });
+      const ranges = await blocked.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-from')}-${e.getAttribute('data-to')}`));
+      assert.ok(ranges.includes('1025-65535'), ranges.join(', '));
+      assert.match(await frame.locator('.pictures .legend').innerText(), /blocked by the linted configurations \(1 file\)/);
+      // The first run is now an earlier run to compare with.
+      await frame.locator('.history ol.runs li').first().waitFor({ timeout: 15_000 });
+      assert.ok((await frame.locator('select#compare option').count()) >= 2);
+    }));
+
+  it('the status bar summary links to the connectivity check', (t) =>
+    step(s, t, async (session) => {
+      const page = session.cs.page;
+      await page.locator(STATUS_ITEM).hover();
+      const link = page.locator('.monaco-hover a, .workbench-hover a', { hasText: 'Check OpenTok connectivity' }).first();
+      await link.waitFor({ state: 'visible', timeout: 15_000 });
+      const before = await panelFrame(session).locator('.history ol.runs li').count();
+      await link.click();
+      const frame = panelFrame(session);
+      await session.wb.until('one more run in the history', async () => ((await frame.locator('.history ol.runs li').count()) > before ? true : undefined), 60_000);
+      await frame.locator('.verdict[data-level="blocked"]').waitFor({ timeout: 60_000 });
     }));
 });

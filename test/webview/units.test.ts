@@ -81,13 +81,16 @@ describe('page state', () => {
     assert.deepEqual(restoreState({ version: 1, rows: 'x', history: [], expanded: [] }), INITIAL_STATE);
   });
 
-  it('init brings the host\'s last report to an empty page, not over the page\'s own', () => {
+  it('init brings the host\'s last report to a page that has none or an older one', () => {
     const report = fixtureReport();
     const fresh = reduce(INITIAL_STATE, { type: 'init', running: false, history: [], lint: LINT, credentials: false, report });
     assert.equal(fresh.report?.startedAt, report.startedAt);
     assert.equal(fresh.phase, 'done');
     const own = reduce(INITIAL_STATE, { type: 'report', report: fixtureReport('2026-12-02T00:00:00.000Z') });
     assert.equal(reduce(own, { type: 'init', running: false, history: [], lint: LINT, credentials: false, report }).report?.startedAt, '2026-12-02T00:00:00.000Z');
+    // A newer report of the host (finished while the page was hidden) replaces the page's older one.
+    const older = reduce(INITIAL_STATE, { type: 'report', report: fixtureReport('2026-11-01T00:00:00.000Z') });
+    assert.equal(reduce(older, { type: 'init', running: false, history: [], lint: LINT, credentials: false, report }).report?.startedAt, report.startedAt);
   });
 
   it('compare selects only a run in the history, and forgets it when the history drops it', () => {
