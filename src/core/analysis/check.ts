@@ -33,7 +33,7 @@ export function appliesTo(req: Requirement, policy: Policy): boolean {
 function refsOf(pieces: readonly Piece[], region: Region, pick: (p: Piece) => boolean): Ref[] {
   const out = new Map<string, Ref>();
   for (const p of pieces) {
-    if (!pick(p) || p.region.intersect(region).isEmpty()) continue;
+    if (!pick(p) || !p.region.meets(region)) continue;
     const key = `${p.decider.range.start.line}:${p.decider.range.start.column}`;
     if (!out.has(key)) out.set(key, { range: p.decider.range, text: p.decider.kind === 'default' ? p.decider.text : p.decider.text });
   }
@@ -64,30 +64,102 @@ function testsState(policy: Policy): boolean {
 const STATEFUL_RULES = new WeakMap<Policy, boolean>();
 
 /**
+ * First-match evaluation is pointwise: what a policy does to one (port, address) pair
+ * does not depend on the other pairs evaluated with it. So a policy is evaluated once
+ * per protocol, direction and state over every port and address of its family, and each
+ * requirement reads its own part of that answer.
+ */
+interface Evaluated {
+  readonly pieces: Piece[];
+  readonly cls: Classification;
+}
+
+/** Per evaluation key, every port and address some requirement asks about. */
+export type EvaluationSpace = ReadonlyMap<string, { readonly ports: IntervalSet; readonly addrs: IntervalSet }>;
+
+const EVALUATED = new WeakMap<Policy, Map<string, Evaluated>>();
+
+/** Flows that match rules alike share an evaluation; the resolver's also match cluster peers (see matchBox). */
+function evaluationKey(ctx: FlowContext, state: FlowContext['state']): string {
+  return `${ctx.protocol}|${ctx.direction}|${state ?? ''}|${ctx.universeKind === 'resolver' ? 'r' : ''}`;
+}
+
+/** The states an egress flow is evaluated in (see evaluateStates). */
+function statesOf(policy: Policy, ctx: FlowContext): FlowContext['state'][] {
+  return ctx.direction !== 'egress' || ctx.state || !testsState(policy) ? [ctx.state] : ['new', 'established'];
+}
+
+/** What the requirements ask of a policy, so that each key is evaluated once over all of it. */
+export function evaluationSpace(policy: Policy, reqs: readonly Requirement[], config: ReadinessConfig): EvaluationSpace {
+  const space = new Map<string, { ports: IntervalSet; addrs: IntervalSet }>();
+  const family = familySpace(policy.family);
+  for (const req of reqs) {
+    if (!appliesTo(req, policy)) continue;
+    for (const ctx of flowContexts(req, config)) {
+      for (const state of statesOf(policy, ctx)) {
+        const key = evaluationKey(ctx, state);
+        const cur = space.get(key);
+        const addrs = ctx.universe.intersect(family);
+        space.set(key, cur ? { ports: cur.ports.union(ctx.remotePorts), addrs: cur.addrs.union(addrs) } : { ports: ctx.remotePorts, addrs });
+      }
+    }
+  }
+  return space;
+}
+
+function evaluateWhole(policy: Policy, ctx: FlowContext, state: FlowContext['state'], space: EvaluationSpace | undefined): Evaluated {
+  const key = evaluationKey(ctx, state);
+  const wide = space?.get(key);
+  if (!wide || !wide.ports.covers(ctx.remotePorts) || !wide.addrs.covers(ctx.universe.intersect(familySpace(policy.family)))) {
+    // Asked outside a prepared space: this flow alone.
+    const pieces = evaluateFlow(policy, { ...ctx, ...(state && { state }) });
+    return { pieces, cls: classify(pieces, Region.box(ctx.remotePorts, ctx.universe.intersect(familySpace(policy.family)))) };
+  }
+  let byKey = EVALUATED.get(policy);
+  if (!byKey) {
+    byKey = new Map();
+    EVALUATED.set(policy, byKey);
+  }
+  let e = byKey.get(key);
+  if (!e) {
+    const pieces = evaluateFlow(policy, { ...ctx, remotePorts: wide.ports, universe: wide.addrs, ...(state && { state }) });
+    e = { pieces, cls: classify(pieces, Region.box(wide.ports, wide.addrs)) };
+    byKey.set(key, e);
+  }
+  return e;
+}
+
+function restrict(cls: Classification, ports: IntervalSet, addrs: IntervalSet): Classification {
+  return { allowed: cls.allowed.intersectBox(ports, addrs), blocked: cls.blocked.intersectBox(ports, addrs), unknown: cls.unknown.intersectBox(ports, addrs) };
+}
+
+/**
  * An egress flow works only when its first packet (NEW) and the packets after it
  * (ESTABLISHED) both leave: a chain that lets only NEW out passes the TCP handshake or
  * the first datagram and drops the data. Each state is classified alone, then a point
  * is allowed when both states allow it and blocked when either blocks it.
  */
-function evaluateStates(policy: Policy, ctx: FlowContext, U: Region): { pieces: Piece[]; cls: Classification; laterOnly: Region } {
-  if (ctx.direction !== 'egress' || ctx.state || !testsState(policy)) {
-    const pieces = evaluateFlow(policy, ctx);
-    return { pieces, cls: classify(pieces, U), laterOnly: Region.EMPTY };
+function evaluateStates(policy: Policy, ctx: FlowContext, universe: IntervalSet, space: EvaluationSpace | undefined): { pieces: readonly Piece[]; cls: Classification; laterOnly: Region } {
+  const states = statesOf(policy, ctx);
+  if (states.length === 1) {
+    const e = evaluateWhole(policy, ctx, states[0], space);
+    return { pieces: e.pieces, cls: restrict(e.cls, ctx.remotePorts, universe), laterOnly: Region.EMPTY };
   }
-  const first = evaluateFlow(policy, { ...ctx, state: 'new' });
-  const later = evaluateFlow(policy, { ...ctx, state: 'established' });
-  const a = classify(first, U);
-  const b = classify(later, U);
+  const first = evaluateWhole(policy, ctx, 'new', space);
+  const later = evaluateWhole(policy, ctx, 'established', space);
+  const a = restrict(first.cls, ctx.remotePorts, universe);
+  const b = restrict(later.cls, ctx.remotePorts, universe);
   const allowed = a.allowed.intersect(b.allowed);
   const blocked = a.blocked.union(b.blocked);
-  return { pieces: [...first, ...later], cls: { allowed, blocked, unknown: U.subtract(allowed).subtract(blocked) }, laterOnly: b.blocked.subtract(a.blocked) };
+  const U = Region.box(ctx.remotePorts, universe);
+  return { pieces: [...first.pieces, ...later.pieces], cls: { allowed, blocked, unknown: U.subtract(allowed).subtract(blocked) }, laterOnly: b.blocked.subtract(a.blocked) };
 }
 
-function evaluateContext(policy: Policy, ctx: FlowContext): FlowOutcome | undefined {
+function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpace | undefined): FlowOutcome | undefined {
   const universe = ctx.universe.intersect(familySpace(policy.family));
   const U = Region.box(ctx.remotePorts, universe);
   if (U.isEmpty()) return undefined;
-  const { pieces, cls, laterOnly } = evaluateStates(policy, ctx, U);
+  const { pieces, cls, laterOnly } = evaluateStates(policy, ctx, universe, space);
   let blocked = cls.blocked;
   let unknown = cls.unknown;
   let allowed = cls.allowed;
@@ -121,14 +193,14 @@ function evaluateContext(policy: Policy, ctx: FlowContext): FlowOutcome | undefi
       text: g.text,
       ...(g.addresses && { addresses: g.addresses }),
       by: refsOf(pieces, gapRegion, (p) => p.outcome === 'deny'),
-      ...(!laterOnly.intersect(gapRegion).isEmpty() && { note: 'only the first packet (state NEW) may leave; the packets after it (state ESTABLISHED) are dropped' }),
+      ...(laterOnly.meets(gapRegion) && { note: 'only the first packet (state NEW) may leave; the packets after it (state ESTABLISHED) are dropped' }),
     };
   });
   const unknownGaps: Gap[] = gapsOf(ctx, unknown, exact, universe).map((g) => {
     const gapRegion = Region.box(g.ports, g.addrs);
     const reasons = new Set<string>();
     for (const p of pieces) {
-      if (p.region.intersect(gapRegion).isEmpty()) continue;
+      if (!p.region.meets(gapRegion)) continue;
       for (const c of p.conditions) reasons.add(c.range ? `${c.reason} (line ${c.range.start.line})` : `${c.reason} (line ${p.decider.range.start.line})`);
     }
     for (const [flow, note] of partialNote ?? []) if (flow === formatFlow(ctx.protocol, g.ports) || reasons.size === 0) reasons.add(note);
@@ -166,9 +238,10 @@ export function checkRequirement(
   policy: Policy,
   req: Requirement,
   config: ReadinessConfig,
+  space?: EvaluationSpace,
 ): Finding | undefined {
   const outcomes = flowContexts(req, config)
-    .map((ctx) => evaluateContext(policy, ctx))
+    .map((ctx) => evaluateContext(policy, ctx, space))
     .filter((o): o is FlowOutcome => !!o);
   if (outcomes.length === 0) return undefined;
   const blocked = outcomes.flatMap((o) => o.blocked.map((g) => (o.ctx.label ? { ...g, text: `${o.ctx.label}: ${g.text}` } : g)));

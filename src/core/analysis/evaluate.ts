@@ -72,7 +72,7 @@ export function evaluateFlow(policy: Policy, ctx: FlowContext): Piece[] {
     });
     return pieces;
   }
-  const returned = runChain(policy, ctx, entry, start, [], [entry.name], pieces);
+  const returned = runChain(policy, ctx, entry, start, [], [entry.name], pieces, matchKey(ctx, policy));
   if (!returned.isEmpty() && entry.default) {
     // RETURN in a built-in chain, or from a chain it went to with -g, ends in the
     // built-in chain's policy (iptables(8), TARGETS).
@@ -97,11 +97,12 @@ function runChain(
   inherited: readonly Uncertainty[],
   stack: string[],
   out: Piece[],
+  key: string,
 ): Region {
   let remaining = incoming;
   let returned = Region.EMPTY;
   for (const rule of chain.rules) {
-    for (const m of matchRule(rule, ctx, policy)) {
+    for (const m of matchRule(rule, ctx, policy, key)) {
       if (remaining.isEmpty()) break;
       const hit = remaining.intersectBox(m.ports, m.addrs);
       if (hit.isEmpty()) continue;
@@ -134,7 +135,7 @@ function runChain(
             break;
           }
           stack.push(t.chain);
-          const back = runChain(policy, ctx, target, hit, conditions, stack, out);
+          const back = runChain(policy, ctx, target, hit, conditions, stack, out, key);
           stack.pop();
           if (t.kind === 'goto') {
             // A goto's returns go back to this chain's caller.
@@ -172,8 +173,8 @@ interface RuleHit {
 }
 
 /** The parts of the flow a rule may match: none, one box, or (with --ports) a certain and an uncertain part. */
-function matchRule(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit[] {
-  const hit = cachedMatch(rule, ctx, policy);
+function matchRule(rule: Rule, ctx: FlowContext, policy: Policy, key: string): RuleHit[] {
+  const hit = cachedMatch(rule, ctx, policy, key);
   const either = rule.match.eitherPorts;
   if (!hit || !either) return hit ? [hit] : [];
   // --ports: a remote port in the list certainly matches; any other matches only when
@@ -201,13 +202,17 @@ interface StaticHit {
 }
 const MATCHES = new WeakMap<Rule, Map<string, StaticHit | null>>();
 
-function cachedMatch(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | undefined {
+/** What a rule's match depends on, besides the rule. */
+function matchKey(ctx: FlowContext, policy: Policy): string {
+  return `${ctx.protocol}|${ctx.direction}|${ctx.state ?? ''}|${policy.family}|${policy.direction}|${ctx.universeKind === 'resolver' ? 'r' : ''}`;
+}
+
+function cachedMatch(rule: Rule, ctx: FlowContext, policy: Policy, key: string): RuleHit | undefined {
   let byKey = MATCHES.get(rule);
   if (!byKey) {
     byKey = new Map();
     MATCHES.set(rule, byKey);
   }
-  const key = `${ctx.protocol}|${ctx.direction}|${ctx.state ?? ''}|${policy.family}|${policy.direction}|${ctx.universeKind === 'resolver' ? 'r' : ''}`;
   let hit = byKey.get(key);
   if (hit === undefined) {
     hit = matchBox(rule, ctx, policy) ?? null;

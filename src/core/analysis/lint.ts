@@ -7,7 +7,7 @@ import type { Policy } from '../model/policy';
 import type { SourceFile } from '../model/source';
 import { REQUIREMENTS } from '../requirements/catalog';
 import { selectRequirements } from '../requirements/select';
-import { appliesTo, checkRequirement } from './check';
+import { appliesTo, checkRequirement, evaluationSpace } from './check';
 import { applySuppressions, findSuppressions } from './suppress';
 
 export interface FileResult {
@@ -28,9 +28,10 @@ export function lintText(file: SourceFile, config: ReadinessConfig, formatId?: s
   const findings: Finding[] = [...parsed.diagnostics];
   const reqs = selectRequirements(config);
   for (const policy of parsed.policies) {
+    const space = evaluationSpace(policy, reqs, config);
     for (const req of reqs) {
       if (!appliesTo(req, policy)) continue;
-      const f = checkRequirement(file, format, policy, req, config);
+      const f = checkRequirement(file, format, policy, req, config, space);
       if (f) findings.push(f);
     }
   }

@@ -1,5 +1,5 @@
 import type { Finding } from '../model/finding';
-import { LineIndex, type SourceRange } from '../model/source';
+import { lineIndexOf, type SourceRange } from '../model/source';
 import { diagnostic } from '../formats/diagnostics';
 
 /**
@@ -21,7 +21,7 @@ export function findSuppressions(path: string, text: string, knownIds: ReadonlyS
   const suppressions: Suppression[] = [];
   const problems: Finding[] = [];
   if (!text.includes(MARKER)) return { suppressions, problems };
-  const lines = new LineIndex(text);
+  const lines = lineIndexOf(text);
   for (let n = 1; n <= lines.lineCount; n++) {
     const t = lines.lineText(n);
     const at = t.indexOf(MARKER);

@@ -83,6 +83,26 @@ export class Region {
     return segs.length === 0 ? Region.EMPTY : new Region(segs);
   }
 
+  /** Whether the two regions share a point; builds nothing. */
+  meets(other: Region): boolean {
+    const a = this.segments;
+    const b = other.segments;
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      const x = a[i]!;
+      const y = b[j]!;
+      if (x.hi < y.lo) i++;
+      else if (y.hi < x.lo) j++;
+      else {
+        if (x.addrs.overlaps(y.addrs)) return true;
+        if (x.hi < y.hi) i++;
+        else j++;
+      }
+    }
+    return false;
+  }
+
   /** The union of many regions, merged pairwise so that each segment is merged O(log n) times. */
   static unionAll(regions: readonly Region[]): Region {
     let level = regions.filter((r) => !r.isEmpty());

@@ -69,3 +69,17 @@ export class LineIndex {
     return range(line, 1, line, this.lineText(line).length + 1);
   }
 }
+
+/** The newest line index built: fixes and suppressions of a file reuse the parser's. */
+let lastIndex: LineIndex | undefined;
+
+/** A new index of the text (a parser's), remembered for lineIndexOf. */
+export function indexLines(text: string): LineIndex {
+  lastIndex = new LineIndex(text);
+  return lastIndex;
+}
+
+/** The index of the text the parser built, or a new one. */
+export function lineIndexOf(text: string): LineIndex {
+  return lastIndex?.text === text ? lastIndex : indexLines(text);
+}

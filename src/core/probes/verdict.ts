@@ -60,8 +60,15 @@ export function synthesizeVerdict(input: VerdictInput): ProbeVerdict {
 
   // Signalling and API: any HTTP answer proves the path (issue: "any HTTP answer proves reachability").
   const essential = results.filter((r) => (r.kind === 'https' || r.kind === 'websocket') && (r.role === 'api' || r.role === 'signalling'));
-  const essentialOk = essential.some(works);
-  const essentialKnown = essential.some((r) => r.status === 'pass' || r.status === 'warn' || r.status === 'fail');
+  const decided = (r: ProbeResult): boolean => r.status === 'pass' || r.status === 'warn' || r.status === 'fail';
+  // A session needs both: the API (HTTPS) and the signalling server (WebSocket). One of
+  // each kind that was probed must work; a reachable API does not make up for signalling.
+  const apiResults = essential.filter((r) => r.kind === 'https');
+  const signalResults = essential.filter((r) => r.kind === 'websocket');
+  const apiDown = apiResults.some(decided) && !apiResults.some(works);
+  const signalDown = signalResults.some(decided) && !signalResults.some(works);
+  const essentialOk = essential.some(works) && !apiDown && !signalDown;
+  const essentialKnown = essential.some(decided);
   const proxyAuth = results.find((r) => r.cause === 'proxy-auth-required');
   const essentialHosts = new Set(essential.map((r) => specById.get(r.id)?.host));
   const interception = results.find((r) => r.cause === 'tls-interception' && (essentialHosts.has(specById.get(r.id)?.host) || r.role === 'media'));
@@ -100,7 +107,13 @@ export function synthesizeVerdict(input: VerdictInput): ProbeVerdict {
     headline = `Blocked: TLS to the platform is intercepted by "${issuer}"; turn off TLS inspection for *.opentok.com and *.tokbox.com.`;
   } else if (essentialKnown && !essentialOk) {
     level = 'blocked';
-    headline = 'Blocked: the API and signalling servers cannot be reached on TCP 443; allow HTTPS and WebSocket to *.opentok.com and *.tokbox.com.';
+    if (apiDown === signalDown) headline = 'Blocked: the API and signalling servers cannot be reached on TCP 443; allow HTTPS and WebSocket to *.opentok.com and *.tokbox.com.';
+    else if (signalDown) {
+      const refused = signalResults.find((r) => r.cause === 'upgrade-refused');
+      headline = refused
+        ? 'Blocked: the WebSocket upgrade to the signalling server is refused in the path (the API answers); let the proxy pass WebSocket (HTTP/1.1 Upgrade) on 443 to *.tokbox.com and *.opentok.com.'
+        : 'Blocked: the signalling server cannot be reached over WebSocket on TCP 443 (the API answers); allow WSS to *.tokbox.com and *.opentok.com.';
+    } else headline = 'Blocked: the API servers cannot be reached over HTTPS on TCP 443 (signalling answers); allow HTTPS to *.opentok.com.';
   } else if (path === 'none') {
     level = 'blocked';
     headline = customOnly

@@ -1,5 +1,5 @@
 import type { Fix } from '../../model/finding';
-import { LineIndex } from '../../model/source';
+import { lineIndexOf } from '../../model/source';
 import type { FixRequest, FlowToAllow } from '../types';
 
 /** iptables rule specifications that allow the missing flows, one rule per destination block. */
@@ -21,7 +21,7 @@ function uniqueSpecs(req: FixRequest): string[] {
 /** For iptables-save files: the new rules go first in their chain, so they decide before any DROP. */
 export function fixIptablesSave(req: FixRequest): Fix[] {
   const ctx = req.policy.fixContext ?? {};
-  const lines = new LineIndex(req.file.text);
+  const lines = lineIndexOf(req.file.text);
   const before = (ctx[`first:${req.policy.entry}`] ?? ctx['commitLine']) as number | undefined;
   if (before === undefined) return [];
   const specs = uniqueSpecs(req).map((s) => `-A ${s}`);
@@ -45,7 +45,7 @@ export function fixIptablesScript(req: FixRequest): Fix[] {
   if (last === undefined) return [];
   const program = (ctx[`program:${family}`] as string | undefined) ?? (family === 'ipv6' ? 'ip6tables' : 'iptables');
   const indent = (ctx[`indent:${family}`] as string | undefined) ?? '';
-  const lines = new LineIndex(req.file.text);
+  const lines = lineIndexOf(req.file.text);
   const eol = req.file.text.includes('\r\n') ? '\r\n' : '\n';
   const specs = uniqueSpecs(req).map((s) => {
     const [chain, ...rest] = s.split(' ');

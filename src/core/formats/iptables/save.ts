@@ -1,6 +1,6 @@
 import type { Family } from '../../model/addresses';
 import type { Finding } from '../../model/finding';
-import { LineIndex, type SourceFile } from '../../model/source';
+import { indexLines, type SourceFile } from '../../model/source';
 import { diagnostic } from '../diagnostics';
 import type { ParseResult } from '../types';
 import { applyCommand, buildPolicies, tableFor, type CommandContext } from './tables';
@@ -8,7 +8,7 @@ import { tokenize } from './tokenize';
 
 /** Parses iptables-save / ip6tables-save output, as iptables-restore reads it. */
 export function parseIptablesSave(file: SourceFile): ParseResult {
-  const lines = new LineIndex(file.text);
+  const lines = indexLines(file.text);
   const diagnostics: Finding[] = [];
   const family = detectSaveFamily(file.text);
   const ctx: CommandContext = { file: file.path, lines, family, diagnostics, tables: new Map(), defaultTable: '', script: false };

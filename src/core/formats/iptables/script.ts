@@ -1,6 +1,6 @@
 import type { Family } from '../../model/addresses';
 import type { Finding } from '../../model/finding';
-import { LineIndex, type SourceFile } from '../../model/source';
+import { indexLines, type SourceFile } from '../../model/source';
 import { diagnostic } from '../diagnostics';
 import type { ParseResult } from '../types';
 import { applyCommand, buildPolicies, type CommandContext } from './tables';
@@ -23,7 +23,7 @@ export function programFamily(word: string): Family | undefined {
 }
 
 export function parseIptablesScript(file: SourceFile): ParseResult {
-  const lines = new LineIndex(file.text);
+  const lines = indexLines(file.text);
   const diagnostics: Finding[] = [];
   const vars = new Map<string, string | undefined>();
   const ctx: CommandContext = { file: file.path, lines, family: 'ipv4', diagnostics, tables: new Map(), defaultTable: 'filter', script: true };

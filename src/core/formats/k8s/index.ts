@@ -1,6 +1,6 @@
 import type { CidrParse } from '../../model/addresses';
 import type { Finding } from '../../model/finding';
-import { LineIndex, type SourceFile, type SourceRange } from '../../model/source';
+import { indexLines, type SourceFile, type SourceRange } from '../../model/source';
 import type { Format, ParseResult } from '../types';
 import { buildPolicies } from './build';
 import { fixAnchor, fixNetworkPolicy } from './fix';
@@ -26,7 +26,7 @@ function detect(file: SourceFile): number {
 }
 
 function parse(file: SourceFile): ParseResult {
-  const lines = new LineIndex(file.text);
+  const lines = indexLines(file.text);
   const diagnostics: Finding[] = [];
   const docs: NetworkPolicyDoc[] = [];
   const unreadable = new Map<string | undefined, SourceRange[]>();
