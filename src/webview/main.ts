@@ -17,6 +17,15 @@ interface HostApi {
 const api = (globalThis as unknown as { acquireVsCodeApi: () => HostApi }).acquireVsCodeApi();
 let state: PanelState = restoreState(api.getState());
 const root = document.getElementById('app') ?? document.body.appendChild(h('main', { id: 'app' }));
+// One live region that outlives the re-renders, so screen readers hear each change once.
+const live = document.body.appendChild(h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', id: 'announce' }));
+document.body.insertBefore(h('h1', { class: 'visually-hidden' }, 'OpenTok connectivity'), document.body.firstChild);
+let announced = '';
+
+function announcement(s: PanelState): string {
+  const main = s.phase === 'running' ? 'Probing the network.' : s.report ? `${s.report.cancelled ? 'Check cancelled. ' : ''}${s.report.verdict.headline}` : '';
+  return s.notice ? `${s.notice.text} ${main}` : main;
+}
 
 function post(m: PageMessage): void {
   api.postMessage(m);
@@ -76,6 +85,11 @@ function render(): void {
   }
   window.scrollTo(0, scroll);
   document.body.setAttribute('data-phase', state.phase);
+  const say = announcement(state);
+  if (say !== announced) {
+    announced = say;
+    live.textContent = say;
+  }
 }
 
 // Arrow keys move between probe rows, Home/End to the first and last.

@@ -67,7 +67,7 @@ export function verdict(state: PanelState): HTMLElement {
   if (state.phase === 'running') {
     return h(
       'section',
-      { class: 'verdict running', role: 'status', 'aria-live': 'polite', 'data-level': 'running' },
+      { class: 'verdict running', 'data-level': 'running' },
       h('span', { class: 'badge' }, 'probing'),
       h('span', { class: 'headline' }, `Probing the network: ${p.done} of ${p.total} probes done${p.running ? `, ${p.running} running` : ''}…`),
       h('progress', { max: Math.max(1, p.total), value: p.done, 'aria-label': 'Probes done' }),
@@ -77,14 +77,14 @@ export function verdict(state: PanelState): HTMLElement {
   if (!r) {
     return h(
       'section',
-      { class: 'verdict idle', role: 'status', 'aria-live': 'polite', 'data-level': 'idle' },
+      { class: 'verdict idle', 'data-level': 'idle' },
       h('span', { class: 'headline' }, 'No check has run yet: press Run to probe DNS, TCP, TLS, HTTPS, WebSocket, the proxy, STUN and TURN from this machine.'),
     );
   }
   const v = r.verdict;
   return h(
     'section',
-    { class: `verdict ${v.level}`, role: 'status', 'aria-live': 'polite', 'data-level': v.level },
+    { class: `verdict ${v.level}`, 'data-level': v.level },
     h('span', { class: 'badge' }, v.level),
     h('span', { class: 'headline', id: 'headline' }, v.headline),
     h(
@@ -98,7 +98,7 @@ export function verdict(state: PanelState): HTMLElement {
 export function notice(state: PanelState, a: Actions): HTMLElement | undefined {
   const n = state.notice;
   if (!n) return undefined;
-  return h('div', { class: `notice ${n.kind}`, role: n.kind === 'error' ? 'alert' : 'status' }, h('span', {}, n.text), button('Dismiss', a.dismiss, { 'data-key': 'dismiss', class: 'link' }));
+  return h('div', { class: `notice ${n.kind}`, 'data-kind': n.kind }, h('span', {}, n.text), button('Dismiss', a.dismiss, { 'data-key': 'dismiss', class: 'link' }));
 }
 
 // ---- pictures ----

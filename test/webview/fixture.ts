@@ -1,6 +1,7 @@
 // A realistic probe run for the panel's tests, built with the real plan, verdict and
 // report code: UDP to the media ports dropped, TURN over UDP 3478 working, and targets
 // whose names carry markup and script, as a hostile DNS answer or config could.
+import type { Finding } from '../../src/core/model/finding';
 import { DEFAULT_PROBE_OPTIONS } from '../../src/core/probes/options';
 import { buildProbePlan } from '../../src/core/probes/plan';
 import { makeReport, type ProbeReport } from '../../src/core/probes/report';
@@ -54,8 +55,17 @@ export function resultFor(spec: ProbeSpec): ProbeResult {
 
 export const RESULTS: ProbeResult[] = SPECS.map(resultFor);
 
+/** A linted firewall file that allows the media ports the probe finds dropped. */
+export const LINT_FINDINGS: Finding[] = [
+  {
+    ruleId: 'udp-media-range', level: 'best', severity: 'note', message: 'UDP 1025-65535 to the platform (direct media): met', file: 'firewall/egress.rules',
+    range: { start: { line: 15, column: 1 }, end: { line: 15, column: 40 } }, verdict: 'met',
+  },
+];
+
 export function fixtureReport(startedAt = '2026-12-01T10:00:00.000Z', results: ProbeResult[] = RESULTS): ProbeReport {
-  return makeReport({ startedAt, durationMs: 4100, cancelled: false, specs: SPECS, results, verdict: synthesizeVerdict({ specs: SPECS, results, profiles: ['opentok'] }) });
+  const verdict = synthesizeVerdict({ specs: SPECS, results, profiles: ['opentok'], lintFindings: LINT_FINDINGS });
+  return makeReport({ startedAt, durationMs: 4100, cancelled: false, specs: SPECS, results, verdict });
 }
 
 /** An earlier run where the TLS relay failed and UDP 3478 passed. */

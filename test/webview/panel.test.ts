@@ -177,6 +177,20 @@ describe('connectivity panel page in Chromium', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('svg.quality line.lost').count(), 2);
     assert.match(await page.locator('figure.chart figcaption').innerText(), /loss 5 %, RTT p50 40 ms/);
     assert.ok((await page.locator('.problem').count()) >= 2);
+    // Where the linted file and the probes disagree.
+    assert.match(await page.locator('ul.reconciliation').innerText(), /^firewall\/egress\.rules:15 allows UDP 1025-65535 to the platform \(direct media\), but the probe STUN Binding UDP turn\.tokbox\.com:40000 was dropped: something upstream of that firewall blocks it\.$/);
+    // Screen readers hear the verdict once, from the one live region.
+    assert.equal(await page.locator('#announce').innerText(), report.verdict.headline);
+    assert.equal(await page.locator('[aria-live]').count(), 1);
+  });
+
+  it('shows the host\'s errors and announces them', async (t) => {
+    if (!ready(t)) return;
+    await host(page, { type: 'error', message: 'The check cannot start: settings opentokReadiness.probe.*: probe.stun[0]: "x" is not "host:port"' });
+    await page.locator('.notice[data-kind="error"]', { hasText: 'The check cannot start' }).waitFor();
+    assert.match(await page.locator('#announce').innerText(), /^The check cannot start/);
+    await page.locator('.notice [data-key="dismiss"]').click();
+    await page.locator('.notice').waitFor({ state: 'detached' });
   });
 
   it('opens a probe\'s evidence on click', async (t) => {

@@ -194,6 +194,14 @@ describe('picture geometry', () => {
     assert.ok(running.filter((l) => l.path !== 'turn-tcp').every((l) => l.state === 'running'));
   });
 
+  it('a TURN relay reached through the proxy is drawn through it', () => {
+    const spec = { id: 'turn:tls:t:443', kind: 'turn' as const, role: 'media' as const, label: 'TURN Allocate TLS t:443', host: 't', port: 443, transport: 'tls' as const, viaProxy: 'http://proxy:3128', timeoutMs: 1 };
+    const lanes = mediaLanes([{ spec, status: 'pass' }], 'turn-tls');
+    assert.deepEqual(lanes.map((l) => `${l.path}:${l.state}:${l.viaProxy}:${l.chosen}`), ['udp-direct:untested:false:false', 'turn-udp:untested:false:false', 'turn-tcp:untested:false:false', 'turn-tls:works:true:true']);
+    assert.equal(lanes[3]!.label, 'TURN over TLS 443');
+    assert.equal(mediaLanes([{ spec: { ...spec, port: 5349, viaProxy: undefined }, status: 'fail' }], 'none')[3]!.label, 'TURN over TLS 5349');
+  });
+
   it('charts RTT and jitter, with lost requests apart', () => {
     const g = chartGeometry([10, 20, -1, 15], 300, 100);
     assert.equal(g.sent, 4);
