@@ -45,7 +45,10 @@ export class LineIndex {
       if (this.starts[mid]! <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: o - this.starts[lo]! + 1 };
+    // An offset inside a "\r\n" line break is the end of the line's text.
+    let end = lo + 1 < this.starts.length ? this.starts[lo + 1]! - 1 : this.text.length;
+    if (end > this.starts[lo]! && this.text.charCodeAt(end - 1) === 13 && (lo + 1 < this.starts.length)) end--;
+    return { line: lo + 1, column: Math.min(o, end) - this.starts[lo]! + 1 };
   }
 
   range(startOffset: number, endOffset: number): SourceRange {
