@@ -22,6 +22,13 @@ export interface PanelProbeInput {
   readonly errors: readonly string[];
 }
 
+const SETTING_OF: Readonly<Record<string, string>> = { timeoutMs: 'opentokReadiness.probe.timeoutMs', proxy: 'opentokReadiness.probe.proxy', throughput: 'opentokReadiness.probe.throughputUrl' };
+
+/** "probe.stun[0]: …" as the setting the user wrote: "opentokReadiness.probe.targets.stun[0]: …". */
+function settingName(message: string): string {
+  return message.replace(/^probe\.([A-Za-z]+)/, (_m, key: string) => SETTING_OF[key] ?? `opentokReadiness.probe.targets.${key}`);
+}
+
 /** `folder`: the first workspace folder (the configuration is looked up from there, as the CLI does from its working folder). */
 export function panelProbeInput(folder: string | undefined, settings: ProbeSettings): PanelProbeInput {
   const errors: string[] = [];
@@ -42,7 +49,7 @@ export function panelProbeInput(folder: string | undefined, settings: ProbeSetti
     ...(settings.throughputUrl ? { throughput: settings.throughputUrl } : {}),
   };
   const fromSettings = probeOptionsFromConfig(overlay, fromFile.options);
-  errors.push(...fromSettings.errors.map((e) => `settings opentokReadiness.probe.*: ${e}`));
+  errors.push(...fromSettings.errors.map(settingName));
   let options = fromSettings.options;
 
   const custom: TurnTarget[] = config.turnServers.map((t) => ({ host: t.host.replace(/^\[|\]$/g, ''), port: t.port, transport: t.transport, custom: true }));

@@ -186,7 +186,7 @@ describe('connectivity panel page in Chromium', { timeout: 120_000 }, () => {
 
   it('shows the host\'s errors and announces them', async (t) => {
     if (!ready(t)) return;
-    await host(page, { type: 'error', message: 'The check cannot start: settings opentokReadiness.probe.*: probe.stun[0]: "x" is not "host:port"' });
+    await host(page, { type: 'error', message: 'The check cannot start: opentokReadiness.probe.targets.stun[0]: "x" is not "host:port"' });
     await page.locator('.notice[data-kind="error"]', { hasText: 'The check cannot start' }).waitFor();
     assert.match(await page.locator('#announce').innerText(), /^The check cannot start/);
     await page.locator('.notice [data-key="dismiss"]').click();
