@@ -4,9 +4,9 @@ import * as vscode from 'vscode';
 import { CONNECTIVITY_COMMAND, FIX_ALL_COMMAND, SCAN_COMMAND, SHOW_POLICY_COMMAND, SHOW_PROBLEMS_COMMAND, SUPPRESS_COMMAND } from './commandIds';
 import { checkConnectivity, registerConnectivitySerializer } from './connectivity';
 import { createLog } from './log';
+import { showProblemsView } from './problemsView';
 import type { Services } from './services';
 import { affectsUs, readSettings } from './settings';
-
 
 /** Every document a format might recognise: detection is by content, so no language filter. */
 const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerHoverProvider(SELECTOR, { provideHover: (doc, position) => load().hover.provideHover(doc, position) }),
     vscode.languages.registerCodeLensProvider(SELECTOR, { onDidChangeCodeLenses: lensChanged.event, provideCodeLenses: (doc) => load().codeLens.provideCodeLenses(doc) }),
     vscode.commands.registerCommand(SCAN_COMMAND, () => load().scan()),
-    vscode.commands.registerCommand(SHOW_PROBLEMS_COMMAND, showProblems),
+    vscode.commands.registerCommand(SHOW_PROBLEMS_COMMAND, showProblemsView),
     vscode.commands.registerCommand(FIX_ALL_COMMAND, () => load().fixAll()),
     vscode.commands.registerCommand(SUPPRESS_COMMAND, (uri: string, line: number, ruleId: string) => load().suppress(uri, line, ruleId)),
     vscode.commands.registerCommand(SHOW_POLICY_COMMAND, (uri: string, index: number) => load().showPolicy(uri, index)),
@@ -59,17 +59,3 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export function deactivate(): void {}
-
-/**
- * Opens the Problems view and puts the cursor in its filter box. The workbench has no
- * command that sets the filter text, so the filter to type is shown beside it.
- */
-async function showProblems(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.actions.view.problems');
-  try {
-    await vscode.commands.executeCommand('problems.action.focusFilter');
-    vscode.window.setStatusBarMessage('Type "opentok-readiness" in the filter to show only OpenTok readiness problems', 8000);
-  } catch {
-    // An older workbench without the command: the view is open, unfiltered.
-  }
-}

@@ -28,6 +28,11 @@ describe('VS Code: editor', { skip: skipReason(), timeout: 20 * 60_000 }, () => 
       const udp = rows.find((r) => r.code === 'udp-3478')!;
       assert.match(udp.message, /^UDP 3478 to the platform \(STUN\/TURN\): not met in iptables OUTPUT\. UDP 3478 is blocked by "-A OUTPUT -j DROP"/);
       assert.equal(udp.column, 1);
+      // Related information: the policy (chain) the verdict is about.
+      assert.deepEqual(
+        udp.related.map((r) => `${r.file}:${r.line}:${r.column} ${r.message}`),
+        ['egress.rules:7:1 iptables OUTPUT: traffic this host sends (OUTPUT)'],
+      );
       assert.match(await wb.statusText(), /OpenTok: \d+ problems?/);
       await wb.closePanel();
     }));
@@ -36,6 +41,20 @@ describe('VS Code: editor', { skip: skipReason(), timeout: 20 * 60_000 }, () => 
     step(s, t, async ({ cs, wb }) => {
       await wb.openFile(POLICY);
       await wb.waitForProblems(POLICY, expectationsOf(cs.workspace, POLICY));
+      await wb.closePanel();
+    }));
+
+  it('the severity of a requirement level follows the setting', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      const file = join(cs.workspace, '.vscode', 'settings.json');
+      const original = readFileSync(file, 'utf8');
+      writeFileSync(file, JSON.stringify({ ...(JSON.parse(original) as object), 'opentokReadiness.severity': { best: 'warning' } }, null, 2));
+      const expected = expectationsOf(cs.workspace, POLICY);
+      assert.ok(expected.some((e) => e.ruleId === 'udp-media-range' && e.severity === 'information'));
+      await wb.waitForProblems(POLICY, expected.map((e) => (e.ruleId === 'udp-media-range' ? { ...e, severity: 'warning' } : e)));
+      await wb.closePanel();
+      writeFileSync(file, original);
+      await wb.waitForProblems(POLICY, expected);
       await wb.closePanel();
     }));
 
@@ -61,6 +80,26 @@ describe('VS Code: editor', { skip: skipReason(), timeout: 20 * 60_000 }, () => 
       const labels = await cs.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').allInnerTexts();
       assert.equal(labels.length, 6, labels.join(' | '));
       await cs.page.keyboard.press('Escape');
+    }));
+
+  it('an edit is linted again after the pause, and saving keeps the result', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      await wb.openFile(IPTABLES);
+      await wb.goTo(15, 1);
+      await cs.page.keyboard.type('#');
+      // With the DROP rule commented out, the OUTPUT chain's policy (line 7) decides.
+      await wb.waitForProblems(IPTABLES, [
+        { ruleId: 'udp-3478', severity: 'warning', line: 7 },
+        { ruleId: 'udp-media-range', severity: 'information', line: 7 },
+      ]);
+      await wb.closePanel();
+      await wb.goTo(15, 1);
+      await cs.page.keyboard.press('Delete');
+      await wb.waitForProblems(IPTABLES, expectationsOf(cs.workspace, IPTABLES));
+      await wb.closePanel();
+      await wb.save();
+      await wb.waitForProblems(IPTABLES, expectationsOf(cs.workspace, IPTABLES));
+      await wb.closePanel();
     }));
 
   it('the preferred quick fix adds the rule, and the diagnostic goes', (t) =>
@@ -90,12 +129,22 @@ describe('VS Code: editor', { skip: skipReason(), timeout: 20 * 60_000 }, () => 
       assert.equal(lines[16], '-A OUTPUT -j DROP');
     }));
 
-  it('the status bar item opens the Problems view with its filter focused', (t) =>
+  it('the status bar item opens the Problems view with its filter focused, and says what to type', (t) =>
     step(s, t, async ({ cs, wb }) => {
       await wb.closePanel();
       await cs.page.locator(STATUS_ITEM).click();
       await cs.page.locator('.markers-panel').waitFor({ state: 'visible' });
       await wb.until('the Problems filter to have focus', async () => ((await cs.page.evaluate(() => !!document.activeElement?.closest('.viewpane-filter'))) ? true : undefined));
+      await wb.until('the hint in the status bar', async () => {
+        const t = await cs.page.locator('.statusbar-item', { hasText: 'in the filter to show only OpenTok readiness problems' }).allInnerTexts();
+        return t.find((x) => x.includes('@source:opentok-readiness'));
+      });
+      // What the hint says to type selects exactly our problems.
+      await cs.page.keyboard.type('@source:opentok-readiness');
+      await wb.until('the filter to apply', async () => ((await wb.problemsFilterText()) === '@source:opentok-readiness' ? true : undefined));
+      const rows = await wb.problems();
+      assert.ok(rows.length > 0 && rows.every((r) => r.source === 'opentok-readiness'), JSON.stringify(rows));
+      await wb.clearProblemsFilter();
       await wb.closePanel();
     }));
 
@@ -121,6 +170,29 @@ describe('VS Code: editor', { skip: skipReason(), timeout: 20 * 60_000 }, () => 
         const t = await cs.page.locator('.statusbar-item', { hasText: 'files checked' }).allInnerTexts();
         return t[0];
       });
+    }));
+
+  it('"Fix all" applies the preferred fix of every problem in the file', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      const file = join(cs.workspace, SCANNED);
+      const original = readFileSync(file, 'utf8');
+      await wb.openFile(SCANNED);
+      await wb.runCommand('OpenTok: Fix all OpenTok readiness problems in this file');
+      await wb.waitForProblems(SCANNED, []);
+      await wb.closePanel();
+      await wb.save();
+      const text = readFileSync(file, 'utf8');
+      for (const rule of ['-A OUTPUT -p udp -m udp --dport 53 -j ACCEPT', '-A OUTPUT -p udp -m udp --dport 3478 -j ACCEPT', '-A OUTPUT -p udp -m udp --dport 1025:65535 -j ACCEPT']) {
+        assert.ok(text.split('\n').includes(rule), `${rule} is in the file:\n${text}`);
+      }
+      // Back to the original on disk: the open editor follows, and so do the diagnostics.
+      writeFileSync(file, original);
+      await wb.waitForProblems(SCANNED, expectationsOf(cs.workspace, SCANNED));
+      await wb.closePanel();
+      await wb.closeActiveEditor();
+      // A scanned file keeps its problems after its editor closes.
+      await wb.waitForProblems(SCANNED, expectationsOf(cs.workspace, SCANNED));
+      await wb.closePanel();
     }));
 
   it('an invalid workspace configuration is reported at the offending key', (t) =>

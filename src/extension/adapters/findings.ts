@@ -9,7 +9,7 @@ import type { EditorSeverity, SeverityMap } from './severity';
 export { DEFAULT_SEVERITIES, severityMapFrom, type EditorSeverity, type SeverityMap } from './severity';
 
 export const DOCS_BASE = 'https://github.com/opentok-readiness/opentok-readiness/blob/main/docs/requirements.md';
-export const DIAGNOSTIC_SOURCE = 'opentok-readiness';
+export { DIAGNOSTIC_SOURCE } from './source';
 
 export function documentationUrl(ruleId: string): string {
   return `${DOCS_BASE}#${ruleId}`;

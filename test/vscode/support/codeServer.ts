@@ -77,6 +77,8 @@ const QUIET_SETTINGS = {
   'chat.disableAIFeatures': true,
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
+  // Other programs listening on the machine must not raise port-forwarding notifications.
+  'remote.autoForwardPorts': false,
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
