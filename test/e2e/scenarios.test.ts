@@ -251,6 +251,17 @@ describe('probe in simulated networks', () => {
     assert.ok(!r.stdout.includes(world.proxyPassword) && !r.stderr.includes(world.proxyPassword), 'the proxy password leaked');
   });
 
+  test('a proxy that tunnels to the API hosts only: blocked, signalling named as what cannot be reached', async (t) => {
+    const r = await probe(t, 'proxy-narrow');
+    if (!r) return;
+    assert.equal(r.report.verdict.level, 'blocked', r.explain);
+    assert.match(r.report.verdict.headline, /signalling server cannot be reached over WebSocket on TCP 443 \(the API answers\)/, r.explain);
+    assert.ok(resultsOf(r.report, (x) => x.kind === 'https' && x.role === 'api').every((x) => x.status === 'pass'), r.explain);
+    assert.equal(one(r, (x) => x.kind === 'websocket').cause, 'proxy-refused', r.explain);
+    assert.equal(one(r, (x) => x.kind === 'https' && x.role === 'logging').cause, 'proxy-refused', r.explain);
+    assert.ok(r.report.verdict.problems.some((p) => p.requirementId === 'proxy-https' && p.remediation?.snippets.some((s) => /http_access allow CONNECT opentok/.test(s.code))), r.explain);
+  });
+
   test('proxy requiring authentication: 407 is fatal for WebRTC', async (t) => {
     const r = await probe(t, 'proxy-auth');
     if (!r) return;
@@ -406,7 +417,7 @@ describe('probe in simulated networks', () => {
 
   test('in JSON mode the CLI prints the report and nothing else: no warning on stderr in any scenario', (t) => {
     if (!e2eOrSkip(t) || !world) return;
-    assert.ok(stderrOf.size >= 13, `only ${stderrOf.size} scenarios ran`);
+    assert.ok(stderrOf.size >= 14, `only ${stderrOf.size} scenarios ran`);
     const noisy = [...stderrOf].filter(([, err]) => err.trim() !== '').map(([n, err]) => `${n}: ${err.trim().split('\n')[0]}`);
     assert.deepEqual(noisy, []);
   });

@@ -80,6 +80,20 @@ test('TURN over TLS works but no UDP target was probed: unknown, never "UDP is b
   assert.equal(exitCodeFor(v.level), 1);
 });
 
+test('the API answers but signalling does not: blocked, and the headline says which', () => {
+  const dropped = synthesizeVerdict({ specs, results: results({ 'websocket:': { status: 'fail', cause: 'dropped' } }) });
+  assert.equal(dropped.level, 'blocked');
+  assert.match(dropped.headline, /signalling server cannot be reached over WebSocket .*\(the API answers\)/);
+  const refused = synthesizeVerdict({ specs, results: results({ 'websocket:': { status: 'fail', cause: 'upgrade-refused' } }) });
+  assert.equal(refused.level, 'blocked');
+  assert.match(refused.headline, /WebSocket upgrade to the signalling server is refused in the path/);
+  // A server that answers the upgrade without switching (warn) is still reachable: not blocked on that.
+  assert.equal(synthesizeVerdict({ specs, results: results({ 'websocket:': { status: 'warn', cause: 'upgrade-refused' } }) }).level, 'ready');
+  const api = synthesizeVerdict({ specs, results: results({ 'https:': { status: 'fail', cause: 'refused' } }) });
+  assert.equal(api.level, 'blocked');
+  assert.match(api.headline, /API servers cannot be reached over HTTPS .*\(signalling answers\)/);
+});
+
 test('no UDP and no TURN over TCP or TLS: blocked, no media path', () => {
   const v = synthesizeVerdict({ specs, results: results({ 'stun:': drop, 'turn:': { status: 'fail', cause: 'dropped' }, 'tcp:turn': { status: 'fail', cause: 'dropped' } }) });
   assert.equal(v.level, 'blocked');

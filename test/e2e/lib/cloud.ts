@@ -128,7 +128,7 @@ export async function startCloud(ns: string, dir: string, ca: Ca, mitm: Ca, serv
     const want = [
       `${NET.turn}:3478`, `${NET.turn}:5349`, `${NET.turn}:443`, `${NET.turnAlt}:3478`, `${NET.media}:${MEDIA_STUN_PORT}`, `${NET.web}:443`, `${NET.web}:80`,
       `${NET.dns}:53`, `${NET.dnsNxdomain}:53`, `${NET.dnsSinkhole}:53`,
-      `${NET.proxy}:${PROXY_PORTS.plain}`, `${NET.proxy}:${PROXY_PORTS.auth}`, `${NET.proxy}:${PROXY_PORTS.bump}`,
+      `${NET.proxy}:${PROXY_PORTS.plain}`, `${NET.proxy}:${PROXY_PORTS.auth}`, `${NET.proxy}:${PROXY_PORTS.bump}`, `${NET.proxy}:${PROXY_PORTS.narrow}`,
     ];
     await until(
       'the cloud services to listen',
@@ -163,6 +163,7 @@ function startSquid(dir: string, ca: Ca, mitm: Ca, secrets: CloudSecrets, start:
     [
       `http_port ${NET.proxy}:${PROXY_PORTS.plain} name=plain`,
       `http_port ${NET.proxy}:${PROXY_PORTS.auth} name=auth`,
+      `http_port ${NET.proxy}:${PROXY_PORTS.narrow} name=narrow`,
       `http_port ${NET.proxy}:${PROXY_PORTS.bump} name=bump ssl-bump generate-host-certificates=on dynamic_cert_mem_cache_size=4MB tls-cert=${mitm.cert} tls-key=${mitm.key}`,
       `sslcrtd_program /usr/lib/squid/security_file_certgen -s ${ssldb} -M 4MB`,
       'sslcrtd_children 3 startup=1 idle=1',
@@ -175,6 +176,10 @@ function startSquid(dir: string, ca: Ca, mitm: Ca, secrets: CloudSecrets, start:
       // The usual corporate default (and Squid's): CONNECT only to 443.
       'http_access deny CONNECT !SSL_ports',
       'http_access deny authPort !authed',
+      // A narrow allow-list: the admin let the API hosts through and nothing else of the platform.
+      'acl narrowPort myportname narrow',
+      `acl apiHosts dstdomain ${HOSTS.api} ${HOSTS.anvil}`,
+      'http_access deny narrowPort !apiHosts',
       'http_access allow all',
       'acl step1 at_step SslBump1',
       'acl bumpPort myportname bump',

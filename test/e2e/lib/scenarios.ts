@@ -26,7 +26,8 @@ export type ScenarioName =
   | 'udp-lossy'
   | 'udp-nat'
   | 'tls-inspection-trusted'
-  | 'host-udp-dropped';
+  | 'host-udp-dropped'
+  | 'proxy-narrow';
 
 export interface Scenario {
   readonly name: ScenarioName;
@@ -91,6 +92,8 @@ export function scenario(world: World, name: ScenarioName): Scenario {
         env: { HTTPS_PROXY: url, NO_PROXY: 'localhost,.corp.example' },
       };
     }
+    case 'proxy-narrow':
+      return { ...base, firewall: 'proxy-only', config: cfg({ ...probe, proxy: proxy(PROXY_PORTS.narrow) }) };
     case 'proxy-auth':
       return { ...base, firewall: 'proxy-only', config: cfg({ ...probe, proxy: proxy(PROXY_PORTS.auth) }) };
     case 'tls-interception':

@@ -19,7 +19,7 @@ export const NET = {
   turnAlt: '198.51.100.21',
   /** A STUN-only coturn on a high UDP port (50000, one of seed 001's `nc -u` ports): the media range. */
   media: '198.51.100.22',
-  /** Squid: 3128 plain CONNECT, 3129 requires authentication, 3130 TLS interception. */
+  /** Squid: 3128 plain CONNECT, 3129 requires authentication, 3130 TLS interception, 3131 tunnels to the API hosts only. */
   proxy: '198.51.100.30',
   /** dnsmasq answering the platform's names. */
   dns: '198.51.100.53',
@@ -38,7 +38,7 @@ export const MEDIA_STUN_PORT = 50000;
 /** TCP ports on NET.hostile that the perimeter rejects with a reset, rejects with ICMP host-unreachable, and drops. */
 export const TCP_CAUSE_PORTS = { refused: 7001, unreachable: 7002, dropped: 7003 } as const;
 
-export const PROXY_PORTS = { plain: 3128, auth: 3129, bump: 3130 } as const;
+export const PROXY_PORTS = { plain: 3128, auth: 3129, bump: 3130, narrow: 3131 } as const;
 
 // Unique to this suite: the iptables netns suite (test/netns) uses otr-c-, otr-p- and otr-probe-, and sweeps only those.
 const PREFIX = 'ote2e';
