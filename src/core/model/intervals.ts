@@ -54,7 +54,7 @@ export class IntervalSet {
   }
 
   union(other: IntervalSet): IntervalSet {
-    if (other.isEmpty()) return this;
+    if (other === this || other.isEmpty()) return this;
     if (this.isEmpty()) return other;
     // A linear merge of two sorted lists.
     const a = this.intervals;
@@ -96,6 +96,12 @@ export class IntervalSet {
   }
 
   intersect(other: IntervalSet): IntervalSet {
+    if (other === this) return this;
+    if (other.intervals.length === 1) {
+      const [lo, hi] = other.intervals[0]!;
+      const a = this.intervals;
+      if (a.length > 0 && a[0]![0] >= lo && a[a.length - 1]![1] <= hi) return this;
+    }
     if (other.intervals.length === 1 && this.intervals.length > 2) {
       // One interval against many: only the intervals it meets are looked at.
       const [lo, hi] = other.intervals[0]!;
@@ -127,6 +133,7 @@ export class IntervalSet {
   }
 
   subtract(other: IntervalSet): IntervalSet {
+    if (other === this) return IntervalSet.EMPTY;
     if (other.isEmpty() || this.isEmpty()) return this;
     if (other.intervals.length === 1 && this.intervals.length > 2) {
       // One interval out of many: the untouched intervals are copied in bulk.
@@ -187,6 +194,7 @@ export class IntervalSet {
   }
 
   equals(other: IntervalSet): boolean {
+    if (other === this) return true;
     if (this.intervals.length !== other.intervals.length) return false;
     return this.intervals.every(([lo, hi], i) => lo === other.intervals[i]![0] && hi === other.intervals[i]![1]);
   }

@@ -35,13 +35,20 @@ export class Region {
   intersectBox(ports: IntervalSet, addrs: IntervalSet): Region {
     if (this.isEmpty() || ports.isEmpty() || addrs.isEmpty()) return Region.EMPTY;
     const out: Segment[] = [];
+    let memoIn: IntervalSet | undefined;
+    let memoOut: IntervalSet | undefined;
     for (const [blo, bhi] of ports.intervals) {
       const plo = Number(blo);
       const phi = Number(bhi);
       for (let i = firstFrom(this.segments, plo); i < this.segments.length; i++) {
         const s = this.segments[i]!;
         if (s.lo > phi) break;
-        const a = s.addrs.intersect(addrs);
+        // Neighbouring segments often share one address set: intersect it once.
+        if (s.addrs !== memoIn) {
+          memoIn = s.addrs;
+          memoOut = s.addrs.intersect(addrs);
+        }
+        const a = memoOut!;
         if (a.isEmpty()) continue;
         out.push({ lo: Math.max(s.lo, plo), hi: Math.min(s.hi, phi), addrs: a });
       }
@@ -54,6 +61,8 @@ export class Region {
     if (this.isEmpty() || ports.isEmpty() || addrs.isEmpty()) return this;
     let segs: Segment[] = this.segments as Segment[];
     let copied = false;
+    let memoIn: IntervalSet | undefined;
+    let memoOut: IntervalSet | undefined;
     for (const [blo, bhi] of ports.intervals) {
       const plo = Number(blo);
       const phi = Number(bhi);
@@ -64,12 +73,16 @@ export class Region {
       const replacement: Segment[] = [];
       for (let k = i; k < j; k++) {
         const s = segs[k]!;
-        if (!s.addrs.overlaps(addrs)) {
+        if (s.addrs !== memoIn) {
+          memoIn = s.addrs;
+          memoOut = s.addrs.overlaps(addrs) ? s.addrs.subtract(addrs) : s.addrs;
+        }
+        if (memoOut === s.addrs) {
           replacement.push(s);
           continue;
         }
         if (s.lo < plo) replacement.push({ lo: s.lo, hi: plo - 1, addrs: s.addrs });
-        const rest = s.addrs.subtract(addrs);
+        const rest = memoOut!;
         if (!rest.isEmpty()) replacement.push({ lo: Math.max(s.lo, plo), hi: Math.min(s.hi, phi), addrs: rest });
         if (s.hi > phi) replacement.push({ lo: phi + 1, hi: s.hi, addrs: s.addrs });
       }
@@ -116,14 +129,20 @@ export class Region {
   }
 
   union(other: Region): Region {
+    if (other === this || other.isEmpty()) return this;
+    if (this.isEmpty()) return other;
     return this.combine(other, (a, b) => (a && b ? a.union(b) : (a ?? b)));
   }
 
   intersect(other: Region): Region {
+    if (other === this) return this;
+    if (this.isEmpty() || other.isEmpty()) return Region.EMPTY;
     return this.combine(other, (a, b) => (a && b ? a.intersect(b) : undefined));
   }
 
   subtract(other: Region): Region {
+    if (other === this) return Region.EMPTY;
+    if (this.isEmpty() || other.isEmpty()) return this;
     return this.combine(other, (a, b) => (a && b ? a.subtract(b) : a));
   }
 
@@ -136,6 +155,9 @@ export class Region {
     const out: Segment[] = [];
     let i = 0;
     let j = 0;
+    let lastA: IntervalSet | undefined | null = null;
+    let lastB: IntervalSet | undefined | null = null;
+    let lastR: IntervalSet | undefined;
     for (let k = 0; k + 1 < cuts.length; k++) {
       const lo = cuts[k]!;
       const hi = cuts[k + 1]! - 1;
@@ -143,7 +165,15 @@ export class Region {
       while (j < other.segments.length && other.segments[j]!.hi < lo) j++;
       const a = i < this.segments.length && this.segments[i]!.lo <= lo ? this.segments[i]!.addrs : undefined;
       const b = j < other.segments.length && other.segments[j]!.lo <= lo ? other.segments[j]!.addrs : undefined;
-      const r = op(a, b);
+      // Runs of cuts with the same pair of address sets: one operation.
+      let r: IntervalSet | undefined;
+      if (a === lastA && b === lastB) r = lastR;
+      else {
+        r = op(a, b);
+        lastA = a;
+        lastB = b;
+        lastR = r;
+      }
       if (!r || r.isEmpty()) continue;
       const last = out[out.length - 1];
       if (last && last.hi === lo - 1 && last.addrs.equals(r)) out[out.length - 1] = { lo: last.lo, hi, addrs: r };
