@@ -131,4 +131,23 @@ describe('VS Code: connectivity panel', { skip: skipReason(), timeout: 15 * 60_0
       await session.wb.until('one more run in the history', async () => ((await frame.locator('.history ol.runs li').count()) > before ? true : undefined), 60_000);
       await frame.locator('.verdict[data-level="blocked"]').waitFor({ timeout: 60_000 });
     }));
+
+  it('after a window reload the panel comes back with what it showed, without probing again', (t) =>
+    step(s, t, async (session) => {
+      const page = session.cs.page;
+      const frame = panelFrame(session);
+      const runs = await frame.locator('.history ol.runs li').count();
+      const started = await frame.locator('.verdict .meta').innerText();
+      await session.wb.runCommand('Developer: Reload Window');
+      await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 90_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'OpenTok connectivity' }).waitFor({ timeout: 60_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'OpenTok connectivity' }).click();
+      const again = panelFrame(session);
+      await again.locator('.verdict[data-level="blocked"]').waitFor({ timeout: 60_000 });
+      assert.equal(await again.locator('.verdict .meta').innerText(), started, 'the same run, restored');
+      // The history is the workspace's: the same runs, and no new one.
+      await again.locator('.history ol.runs li').first().waitFor({ timeout: 15_000 });
+      assert.equal(await again.locator('.history ol.runs li').count(), runs);
+      assert.equal(await again.locator('[data-key="run"]').isDisabled(), false);
+    }));
 });
