@@ -4,7 +4,7 @@
 // script over the same stand-in hosts, then the full probe on the open network.
 import { readFileSync } from 'node:fs';
 import type { ProbeReport } from '../../src/core/probes/report';
-import { which } from '../../test/e2e/lib/exec';
+import { run, which } from '../../test/e2e/lib/exec';
 import { missingPrerequisites } from '../../test/e2e/lib/prereq';
 import { setupAllUdpDropped, type UdpDroppedSetup } from '../../test/e2e/lib/udp-dropped';
 import { type BenchContext, type BenchSection, median } from './section';
@@ -39,11 +39,25 @@ async function medianProbe(setup: UdpDroppedSetup): Promise<{ ms: number; all: n
   return { ms: median([...all].sort((a, b) => a - b)), all, report: report! };
 }
 
-/** Why the section cannot run here, or undefined: root, the e2e suite's Debian packages, and netcat-openbsd. */
+const isOpenBsdNc = (): boolean => Boolean(which('nc')) && /OpenBSD netcat/.test(run('nc', ['-h']).stderr + run('nc', ['-h']).stdout);
+
+/**
+ * Why the section cannot run here, or undefined: root, the e2e suite's Debian packages,
+ * and the netcat the seed's script was written for (netcat-openbsd), installed with
+ * apt-get when missing, as the e2e suite installs its own packages.
+ */
 function unavailable(): string | undefined {
   const missing = missingPrerequisites();
   if (missing) return missing;
-  if (!which('nc')) return 'nc (Debian package netcat-openbsd)';
+  if (!isOpenBsdNc()) {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    let r = run('apt-get', ['install', '-y', '--no-install-recommends', 'netcat-openbsd'], { timeoutMs: 600_000, env });
+    if (r.status !== 0) {
+      run('apt-get', ['update', '-q'], { timeoutMs: 300_000, env });
+      r = run('apt-get', ['install', '-y', '--no-install-recommends', 'netcat-openbsd'], { timeoutMs: 600_000, env });
+    }
+    if (!isOpenBsdNc()) return `nc from Debian's netcat-openbsd (apt-get install failed: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''})`;
+  }
   return undefined;
 }
 
