@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { IntervalSet } from '../../src/core/model/intervals';
 import { Region } from '../../src/core/model/region';
+import { parseCidr, parseCidrGeneral } from '../../src/core/model/addresses';
 
 const MAX = 23; // intervals span -2..MAX+2
 /** Holds every value the generators produce, so complements relative to it are exact. */
@@ -205,5 +206,25 @@ test('Region: laws', () => {
       assert.ok(a.subtract(b).intersect(b).isEmpty(), 'a - b misses b');
     }),
     { numRuns: 200 },
+  );
+});
+
+// Dotted-quad IPv4 blocks take a direct path in parseCidr; it must agree with the general parser on every text,
+// including the ones it hands over (leading zeros, octets over 255, prefixes over 32).
+test('parseCidr agrees with the general parser on IPv4 texts', () => {
+  const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.constantFrom('256', '300', '010', '00', '0'));
+  const prefix = fc.option(fc.oneof(fc.integer({ min: 0, max: 32 }).map(String), fc.constantFrom('33', '08', '00')), { nil: undefined });
+  fc.assert(
+    fc.property(fc.tuple(octet, octet, octet, octet), prefix, (o, p) => {
+      const text = `${o.join('.')}${p === undefined ? '' : `/${p}`}`;
+      const fast = parseCidr(text);
+      const general = parseCidrGeneral(text);
+      assert.equal(fast.ok, general.ok, text);
+      if (fast.ok && general.ok) {
+        assert.ok(fast.set.equals(general.set), `${text}: ${JSON.stringify(fast.set.intervals.map(String))} vs ${JSON.stringify(general.set.intervals.map(String))}`);
+        assert.equal(fast.family, general.family);
+      }
+    }),
+    { numRuns: 500 },
   );
 });

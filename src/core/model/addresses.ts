@@ -26,7 +26,7 @@ const PARSED_MAX = 50_000;
 export function parseCidr(text: string): CidrParse {
   let known = PARSED.get(text);
   if (!known) {
-    known = parseIpv4Fast(text) ?? parseCidrSlow(text);
+    known = parseIpv4Fast(text) ?? parseCidrGeneral(text);
     if (PARSED.size >= PARSED_MAX) PARSED.clear();
     PARSED.set(text, known);
   }
@@ -49,7 +49,8 @@ function parseIpv4Fast(text: string): CidrParse | undefined {
   return { ok: true, set: IntervalSet.of(V4_BASE + start, V4_BASE + end), family: 'ipv4' };
 }
 
-function parseCidrSlow(text: string): CidrParse {
+/** The general parser, for every form; parseCidr takes a direct path for dotted-quad IPv4. */
+export function parseCidrGeneral(text: string): CidrParse {
   let t = text.trim();
   if (t === '') return { ok: false, error: 'empty address' };
   const slash = t.indexOf('/');
