@@ -24,7 +24,7 @@ export const editorSection: BenchSection = {
     ctx.log(`  activation (VS Code's figure: code loading + activate), samples ${b.activationSamplesMs.join(', ')} ms`);
     ctx.log(`  keystroke to updated problems on a ${b.lines}-line iptables-save file, samples ${b.editToDiagnosticsMs.join(', ')} ms (debounce ${b.debounceMs} ms)`);
     ctx.log(`  shipped JavaScript (dist/*.js in the installed VSIX) ${(b.bundleBytes / 1024).toFixed(1)} KiB`);
-    ctx.target(`activation < ${ACTIVATION_TARGET_MS} ms`, b.activationMs < ACTIVATION_TARGET_MS, `${b.activationMs} ms (median)`);
+    ctx.target(`activation < ${ACTIVATION_TARGET_MS} ms`, b.activationMs < ACTIVATION_TARGET_MS, `${b.activationMs} ms (median; fastest ${b.activationMinMs} ms)`);
     ctx.target(
       `diagnostics within ${AFTER_DEBOUNCE_TARGET_MS} ms of the debounce ending (${b.lines} lines)`,
       b.afterDebounceMs < AFTER_DEBOUNCE_TARGET_MS,
