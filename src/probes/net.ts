@@ -257,6 +257,8 @@ export function startTls(socket: net.Socket, servername: string, ca: readonly st
     const s = tls.connect({
       socket,
       servername: net.isIP(servername) ? undefined : servername,
+      // The name the certificate is checked against, also for an address or through a proxy's tunnel.
+      host: servername,
       rejectUnauthorized: false,
       ...(ca && ca.length ? { secureContext: secureContextFor(ca) } : {}),
       ...(alpn ? { ALPNProtocols: alpn } : {}),

@@ -55,6 +55,10 @@ export function judgeCertificate(host: string, leaf: DetailedPeerCertificate, au
   if (!authorized && authorizationError && /self[- ]signed|issuer/i.test(authorizationError)) {
     return { status: 'fail', cause: 'tls-interception', issuer, summary: `the certificate is issued by "${issuer}", which is not trusted (${authorizationError}): TLS inspection (interception) is likely` };
   }
+  if (!authorized && authorizationError && /ALTNAME|does not match|not in the cert/i.test(authorizationError)) {
+    const why = tls.checkServerIdentity(host, leaf)?.message ?? authorizationError;
+    return { status: 'fail', cause: 'certificate-invalid', issuer, summary: `the certificate issued by "${issuer}" is not for ${host} (${why}): a misconfigured server, or something answering in the platform's place` };
+  }
   const validTo = Date.parse(leaf.valid_to);
   const validFrom = Date.parse(leaf.valid_from);
   if (!authorized || now > validTo || now < validFrom) {

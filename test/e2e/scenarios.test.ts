@@ -304,6 +304,19 @@ describe('probe in simulated networks', () => {
     assert.equal(tls.evidence.authorizationError, undefined, 'the inspecting CA is trusted here: the chain itself verifies');
   });
 
+  test('a TURN server whose certificate is not for its address, UDP working: named, a warning, not a block', async (t) => {
+    const r = await probe(t, 'tls-wrong-host');
+    if (!r) return;
+    const tls = one(r, (x) => x.kind === 'tls' && x.label === `TLS ${NET.turnAlt}:5349`);
+    assert.equal(tls.status, 'fail', r.explain);
+    assert.equal(tls.cause, 'certificate-invalid', r.explain);
+    assert.match(tls.summary, new RegExp(`is not for ${NET.turnAlt.replace(/\./g, '\\.')} \\(.*IP: ${NET.turnAlt.replace(/\./g, '\\.')} is not in the cert's list`), r.explain);
+    assert.equal(r.report.verdict.level, 'ready', r.explain);
+    const p = r.report.verdict.problems.find((x) => x.probeId === tls.id);
+    assert.equal(p?.severity, 'warning', r.explain);
+    assert.match(p?.message ?? '', /breaks only the fallback over TLS/);
+  });
+
   test('behind a NAT: the STUN Binding maps the NAT\'s public address and says so', async (t) => {
     const r = await probe(t, 'udp-nat');
     if (!r) return;
@@ -417,7 +430,7 @@ describe('probe in simulated networks', () => {
 
   test('in JSON mode the CLI prints the report and nothing else: no warning on stderr in any scenario', (t) => {
     if (!e2eOrSkip(t) || !world) return;
-    assert.ok(stderrOf.size >= 14, `only ${stderrOf.size} scenarios ran`);
+    assert.ok(stderrOf.size >= 15, `only ${stderrOf.size} scenarios ran`);
     const noisy = [...stderrOf].filter(([, err]) => err.trim() !== '').map(([n, err]) => `${n}: ${err.trim().split('\n')[0]}`);
     assert.deepEqual(noisy, []);
   });

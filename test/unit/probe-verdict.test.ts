@@ -118,6 +118,18 @@ test('TLS interception blocks and names the issuer', () => {
   assert.match(p.remediation!.text, /Corporate Inspection CA/);
 });
 
+test('an intercepted TURN server: blocking only when media depends on TURN over TLS', () => {
+  const intercepted: Override = { status: 'fail', cause: 'tls-interception', evidence: { issuer: 'Corp Inspection CA' } };
+  const withUdp = synthesizeVerdict({ specs, results: results({ 'tls:turn.example.test': intercepted }) });
+  assert.equal(withUdp.level, 'ready', withUdp.headline);
+  const p = withUdp.problems.find((x) => x.requirementId === 'no-tls-inspection')!;
+  assert.equal(p.severity, 'warning');
+  assert.match(p.message, /breaks only the fallback over TLS/);
+  const noUdp = synthesizeVerdict({ specs, results: results({ 'tls:turn.example.test': intercepted, 'stun:': drop, 'turn:udp:': drop, 'turn:tcp:': drop }) });
+  assert.equal(noUdp.level, 'blocked');
+  assert.match(noUdp.headline, /intercepted by "Corp Inspection CA"/);
+});
+
 test('platform names not resolving blocks with the DNS cause', () => {
   const v = synthesizeVerdict({ specs, results: results({ 'dns:': { status: 'fail', cause: 'nxdomain' }, 'https:': { status: 'unknown', cause: 'nxdomain' }, 'websocket:': { status: 'unknown', cause: 'nxdomain' } }) });
   assert.equal(v.level, 'blocked');

@@ -71,7 +71,6 @@ export function synthesizeVerdict(input: VerdictInput): ProbeVerdict {
   const essentialKnown = essential.some(decided);
   const proxyAuth = results.find((r) => r.cause === 'proxy-auth-required');
   const essentialHosts = new Set(essential.map((r) => specById.get(r.id)?.host));
-  const interception = results.find((r) => r.cause === 'tls-interception' && (essentialHosts.has(specById.get(r.id)?.host) || r.role === 'media'));
   const essentialDns = results.filter((r) => r.kind === 'dns' && essentialHosts.has(specById.get(r.id)?.host));
   const dnsBlocked = essentialDns.length > 0 && essentialDns.every((r) => r.status === 'fail');
 
@@ -92,6 +91,12 @@ export function synthesizeVerdict(input: VerdictInput): ProbeVerdict {
   else path = udpDirect ? 'udp-direct' : udpRelay ? 'turn-udp' : tlsRelay ? 'turn-tls' : tcpRelay ? 'turn-tcp' : mediaKnown ? 'none' : 'unknown';
   const relayUsed = path === 'turn-tls' ? tlsRelay : path === 'turn-tcp' ? tcpRelay : undefined;
   const viaProxy = Boolean((relayUsed && specById.get(relayUsed.id)?.viaProxy) || essential.some((r) => works(r) && specById.get(r.id)?.viaProxy));
+  // Inspection of the API or signalling hosts blocks; of a TURN server's TLS only when media
+  // would depend on TURN over TLS (no UDP path): with UDP working it breaks the fallback only.
+  const mediaNeedsTls = path === 'turn-tls' || path === 'none';
+  const interception =
+    results.find((r) => r.cause === 'tls-interception' && essentialHosts.has(specById.get(r.id)?.host)) ??
+    (mediaNeedsTls ? results.find((r) => r.cause === 'tls-interception' && r.role === 'media') : undefined);
 
   let level: VerdictLevel;
   let headline: string;
@@ -174,6 +179,10 @@ export function synthesizeVerdict(input: VerdictInput): ProbeVerdict {
     // Media failures are errors only when no media path is left.
     if ((r.kind === 'stun' || r.kind === 'turn' || (r.kind === 'tcp' && r.role === 'media')) && severity === 'error' && path !== 'none') severity = 'warning';
     if (r.kind === 'dns' && severity === 'error' && !essentialHosts.has(spec?.host)) severity = 'warning';
+    if (r.kind === 'tls' && r.role === 'media' && severity === 'error' && !mediaNeedsTls) {
+      severity = 'warning';
+      message += ' Media flows over UDP meanwhile; this breaks only the fallback over TLS.';
+    }
     const remediation = remediationFor(r, spec?.host, spec?.port, addressesOf(spec?.host));
     if (key !== undefined) firstByKey.set(key, pending.length);
     pending.push({

@@ -27,7 +27,8 @@ export type ScenarioName =
   | 'udp-nat'
   | 'tls-inspection-trusted'
   | 'host-udp-dropped'
-  | 'proxy-narrow';
+  | 'proxy-narrow'
+  | 'tls-wrong-host';
 
 export interface Scenario {
   readonly name: ScenarioName;
@@ -102,6 +103,9 @@ export function scenario(world: World, name: ScenarioName): Scenario {
       // The corporate inspection CA is installed as trusted (as managed desktops do): the chain
       // verifies, but its issuer is not the platform's expected CA.
       return { ...base, firewall: 'proxy-only', config: cfg({ ...probe, proxy: proxy(PROXY_PORTS.bump), ca: [world.ca.cert, world.mitmCa.cert] }) };
+    case 'tls-wrong-host':
+      // coturn's second address serves the same certificate, whose names do not include that address.
+      return { ...base, firewall: 'open', config: cfg({ ...probe, turn: [...(probe.turn as unknown[]), { host: NET.turnAlt, port: 5349, transport: 'tls' }] }) };
     case 'udp-nat':
       return { ...base, firewall: 'udp-nat', config: cfg(probe) };
     case 'host-udp-dropped':
