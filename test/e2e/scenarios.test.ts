@@ -317,6 +317,17 @@ describe('probe in simulated networks', () => {
     assert.match(p?.message ?? '', /breaks only the fallback over TLS/);
   });
 
+  test('an expired certificate on an API host: blocked, the expiry named', async (t) => {
+    const r = await probe(t, 'tls-expired');
+    if (!r) return;
+    const tls = one(r, (x) => x.kind === 'tls' && x.label === `TLS ${HOSTS.expired}:443`);
+    assert.equal(tls.cause, 'certificate-invalid', r.explain);
+    assert.equal(tls.evidence.authorizationError, 'CERT_HAS_EXPIRED', r.explain);
+    assert.match(String(tls.evidence.validTo), /2020/);
+    assert.equal(r.report.verdict.level, 'blocked', r.explain);
+    assert.match(r.report.verdict.headline, new RegExp(`certificate of ${HOSTS.expired.replace(/\./g, '\\.')} is not valid \\(CERT_HAS_EXPIRED\\)`), r.explain);
+  });
+
   test('behind a NAT: the STUN Binding maps the NAT\'s public address and says so', async (t) => {
     const r = await probe(t, 'udp-nat');
     if (!r) return;
@@ -430,7 +441,7 @@ describe('probe in simulated networks', () => {
 
   test('in JSON mode the CLI prints the report and nothing else: no warning on stderr in any scenario', (t) => {
     if (!e2eOrSkip(t) || !world) return;
-    assert.ok(stderrOf.size >= 15, `only ${stderrOf.size} scenarios ran`);
+    assert.ok(stderrOf.size >= 16, `only ${stderrOf.size} scenarios ran`);
     const noisy = [...stderrOf].filter(([, err]) => err.trim() !== '').map(([n, err]) => `${n}: ${err.trim().split('\n')[0]}`);
     assert.deepEqual(noisy, []);
   });

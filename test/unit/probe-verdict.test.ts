@@ -130,6 +130,12 @@ test('an intercepted TURN server: blocking only when media depends on TURN over 
   assert.match(noUdp.headline, /intercepted by "Corp Inspection CA"/);
 });
 
+test('a certificate browsers refuse on the API host blocks, with the reason', () => {
+  const v = synthesizeVerdict({ specs, results: results({ 'tls:api.example.test': { status: 'fail', cause: 'certificate-invalid', evidence: { authorizationError: 'CERT_HAS_EXPIRED' } } }) });
+  assert.equal(v.level, 'blocked');
+  assert.match(v.headline, /certificate of api\.example\.test is not valid \(CERT_HAS_EXPIRED\)/);
+});
+
 test('platform names not resolving blocks with the DNS cause', () => {
   const v = synthesizeVerdict({ specs, results: results({ 'dns:': { status: 'fail', cause: 'nxdomain' }, 'https:': { status: 'unknown', cause: 'nxdomain' }, 'websocket:': { status: 'unknown', cause: 'nxdomain' } }) });
   assert.equal(v.level, 'blocked');

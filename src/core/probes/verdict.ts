@@ -98,6 +98,9 @@ export function synthesizeVerdict(input: VerdictInput): ProbeVerdict {
     results.find((r) => r.cause === 'tls-interception' && essentialHosts.has(specById.get(r.id)?.host)) ??
     (mediaNeedsTls ? results.find((r) => r.cause === 'tls-interception' && r.role === 'media') : undefined);
 
+  // A certificate that browsers refuse (expired, not for the name, …) on the API or signalling hosts.
+  const invalidCertificate = results.find((r) => r.kind === 'tls' && r.cause === 'certificate-invalid' && essentialHosts.has(specById.get(r.id)?.host));
+
   let level: VerdictLevel;
   let headline: string;
   const issuer = typeof interception?.evidence.issuer === 'string' ? interception.evidence.issuer : 'an unknown issuer';
@@ -110,6 +113,11 @@ export function synthesizeVerdict(input: VerdictInput): ProbeVerdict {
   } else if (interception) {
     level = 'blocked';
     headline = `Blocked: TLS to the platform is intercepted by "${issuer}"; turn off TLS inspection for *.opentok.com and *.tokbox.com.`;
+  } else if (invalidCertificate) {
+    level = 'blocked';
+    const host = specById.get(invalidCertificate.id)?.host ?? 'the platform';
+    const why = typeof invalidCertificate.evidence.authorizationError === 'string' ? invalidCertificate.evidence.authorizationError : 'not valid';
+    headline = `Blocked: the certificate of ${host} is not valid (${why}), so browsers and the SDKs refuse the connection; find what serves it (a proxy, a captive portal, the server).`;
   } else if (essentialKnown && !essentialOk) {
     level = 'blocked';
     if (apiDown === signalDown) headline = 'Blocked: the API and signalling servers cannot be reached on TCP 443; allow HTTPS and WebSocket to *.opentok.com and *.tokbox.com.';

@@ -21,6 +21,8 @@ export const HOSTS = {
   crl: 'crl.godaddy.com',
   /** A customer's own TURN server (Configurable TURN, seed 003). */
   customTurn: 'turn.corp.example',
+  /** A platform name served with a certificate that has expired. */
+  expired: 'expired.opentok.com',
 } as const;
 
 /** Domains the refusing resolvers withhold: the platform's own (seed 000: *.tokbox.com, *.opentok.com). */
@@ -48,7 +50,7 @@ function listening(ns: string): string {
   return run('ip', ['netns', 'exec', ns, 'ss', '-H', '-lntu']).stdout;
 }
 
-export async function startCloud(ns: string, dir: string, ca: Ca, mitm: Ca, server: ServerCert, secrets: CloudSecrets): Promise<Cloud> {
+export async function startCloud(ns: string, dir: string, ca: Ca, mitm: Ca, server: ServerCert, expired: ServerCert, secrets: CloudSecrets): Promise<Cloud> {
   const daemons: Daemon[] = [];
   const start = (name: string, argv: readonly string[]): Daemon => {
     const [cmd, args] = inNs(ns, argv);
@@ -106,6 +108,7 @@ export async function startCloud(ns: string, dir: string, ca: Ca, mitm: Ca, serv
     const web = start('web', webServerCommand(dir, [
       { host: NET.web, port: 443, tls: true },
       { host: NET.web, port: 80, tls: false },
+      { host: NET.hostile, port: 443, tls: true, cert: expired.chain, key: expired.key },
     ], server.chain, server.key));
 
     const dns = (name: string, ip: string, answers: readonly string[]): Daemon =>
@@ -116,7 +119,7 @@ export async function startCloud(ns: string, dir: string, ca: Ca, mitm: Ca, serv
       ]);
     const names: ReadonlyArray<readonly [string, string]> = [
       [HOSTS.api, NET.web], [HOSTS.anvil, NET.web], [HOSTS.signalling, NET.web], [HOSTS.logging, NET.web],
-      [HOSTS.ocsp, NET.web], [HOSTS.crl, NET.web], [HOSTS.turn, NET.turn], [HOSTS.media, NET.media], [HOSTS.customTurn, NET.turnAlt],
+      [HOSTS.ocsp, NET.web], [HOSTS.crl, NET.web], [HOSTS.turn, NET.turn], [HOSTS.media, NET.media], [HOSTS.customTurn, NET.turnAlt], [HOSTS.expired, NET.hostile],
     ];
     // dnsmasq: the most specific --address wins, so the platform's other names fall back to the web host.
     dns('dnsmasq', NET.dns, [...PLATFORM_DOMAINS.map((d) => `/${d}/${NET.web}`), ...names.map(([n, ip]) => `/${n}/${ip}`)]);
@@ -126,7 +129,7 @@ export async function startCloud(ns: string, dir: string, ca: Ca, mitm: Ca, serv
     const squid = startSquid(dir, ca, mitm, secrets, (argv) => start('squid', argv));
 
     const want = [
-      `${NET.turn}:3478`, `${NET.turn}:5349`, `${NET.turn}:443`, `${NET.turnAlt}:3478`, `${NET.media}:${MEDIA_STUN_PORT}`, `${NET.web}:443`, `${NET.web}:80`,
+      `${NET.turn}:3478`, `${NET.turn}:5349`, `${NET.turn}:443`, `${NET.turnAlt}:3478`, `${NET.media}:${MEDIA_STUN_PORT}`, `${NET.web}:443`, `${NET.web}:80`, `${NET.hostile}:443`,
       `${NET.dns}:53`, `${NET.dnsNxdomain}:53`, `${NET.dnsSinkhole}:53`,
       `${NET.proxy}:${PROXY_PORTS.plain}`, `${NET.proxy}:${PROXY_PORTS.auth}`, `${NET.proxy}:${PROXY_PORTS.bump}`, `${NET.proxy}:${PROXY_PORTS.narrow}`,
     ];

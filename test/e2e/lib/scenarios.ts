@@ -28,7 +28,8 @@ export type ScenarioName =
   | 'tls-inspection-trusted'
   | 'host-udp-dropped'
   | 'proxy-narrow'
-  | 'tls-wrong-host';
+  | 'tls-wrong-host'
+  | 'tls-expired';
 
 export interface Scenario {
   readonly name: ScenarioName;
@@ -106,6 +107,8 @@ export function scenario(world: World, name: ScenarioName): Scenario {
     case 'tls-wrong-host':
       // coturn's second address serves the same certificate, whose names do not include that address.
       return { ...base, firewall: 'open', config: cfg({ ...probe, turn: [...(probe.turn as unknown[]), { host: NET.turnAlt, port: 5349, transport: 'tls' }] }) };
+    case 'tls-expired':
+      return { ...base, firewall: 'open', config: cfg({ ...probe, api: [`https://${HOSTS.expired}/`, `https://${HOSTS.anvil}/`] }) };
     case 'udp-nat':
       return { ...base, firewall: 'udp-nat', config: cfg(probe) };
     case 'host-udp-dropped':

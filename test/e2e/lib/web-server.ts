@@ -9,6 +9,9 @@ export interface WebListener {
   readonly host: string;
   readonly port: number;
   readonly tls: boolean;
+  /** Another certificate chain and key than the server's default, for this listener. */
+  readonly cert?: string;
+  readonly key?: string;
 }
 
 const SOURCE = String.raw`'use strict';
@@ -56,7 +59,7 @@ function onUpgrade(req, socket) {
 let pending = cfg.listeners.length;
 for (const l of cfg.listeners) {
   const server = l.tls
-    ? https.createServer({ cert: fs.readFileSync(cfg.cert), key: fs.readFileSync(cfg.key) }, onRequest)
+    ? https.createServer({ cert: fs.readFileSync(l.cert || cfg.cert), key: fs.readFileSync(l.key || cfg.key) }, onRequest)
     : http.createServer(onRequest);
   server.on('upgrade', onUpgrade);
   server.on('clientError', (e, s) => s.destroy());

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { HOSTS, startCloud, type Cloud, type CloudSecrets } from './cloud';
 import { runAsync } from './exec';
 import { applyFirewall, applyHostFirewall, type FirewallProfile, type HostFirewall } from './firewall';
-import { makeCa, makeServerCert, type Ca } from './pki';
+import { makeCa, makeExpiredServerCert, makeServerCert, type Ca } from './pki';
 import { createTopology, NET, type Topology } from './topology';
 
 export interface World extends CloudSecrets {
@@ -43,11 +43,12 @@ export async function startWorld(): Promise<World> {
     const ca = makeCa(dir, 'test-ca', `OpenTok Readiness Test Root CA ${id}`);
     const mitmCa = makeCa(dir, 'mitm-ca', `Corporate Inspection CA ${id}`);
     const server = makeServerCert(dir, 'platform', ca, [...Object.values(HOSTS), '*.opentok.com', '*.tokbox.com'], [NET.web, NET.turn]);
+    const expired = makeExpiredServerCert(dir, 'expired', ca, [HOSTS.expired]);
     // Squid drops to the proxy user and coturn reads its key after start: test keys, readable.
     for (const f of readdirSync(dir)) if (statSync(join(dir, f)).isFile()) chmodSync(join(dir, f), 0o644);
     chmodSync(dir, 0o755);
     const secrets: CloudSecrets = { turnUser: `u${id}`, turnPassword: secret(), proxyUser: `p${id}`, proxyPassword: secret() };
-    cloud = await startCloud(topology.cloudNs, dir, ca, mitmCa, server, secrets);
+    cloud = await startCloud(topology.cloudNs, dir, ca, mitmCa, server, expired, secrets);
     const c = cloud;
     let stopped = false;
     return {
