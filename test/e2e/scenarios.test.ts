@@ -40,7 +40,7 @@ describe('probe in simulated networks', () => {
     const budget = new Map(r.report.specs.map((s) => [s.id, s.timeoutMs]));
     assert.equal(r.report.results.length, r.report.specs.length, r.explain);
     for (const x of r.report.results) {
-      assert.ok(x.durationMs <= budget.get(x.id)! + 300, `${x.label} took ${x.durationMs} ms, over its ${budget.get(x.id)} ms budget\n${r.explain}`);
+      assert.ok(x.durationMs <= budget.get(x.id)! + 500, `${x.label} took ${x.durationMs} ms, over its ${budget.get(x.id)} ms budget\n${r.explain}`);
       assert.notEqual(x.cause, 'internal', `${x.label} threw: ${x.summary}`);
     }
     // The process ends as soon as its report is written: no socket or timer keeps it alive.
@@ -358,7 +358,7 @@ describe('probe in simulated networks', () => {
     const code = await exited;
     const after = performance.now() - t0;
     assert.equal(code, 2, stdout.slice(0, 2000));
-    assert.ok(after < 1000, `the CLI took ${Math.round(after)} ms to stop after SIGINT`);
+    assert.ok(after < 2000, `the CLI took ${Math.round(after)} ms to stop after SIGINT`);
     const report = JSON.parse(stdout) as ProbeRun['report'];
     assert.equal(report.cancelled, true);
     assert.ok(report.results.some((x) => x.status === 'skipped' && x.cause === 'cancelled'), explain(report));
