@@ -21,6 +21,8 @@ import { readProbeSettings, type Settings } from './settings';
 export { VIEW_TYPE };
 
 const HISTORY_KEY = 'opentokReadiness.connectivity.history';
+/** The last report, so that it can still be exported after a reload (redacted by the runner like every report). */
+const LAST_REPORT_KEY = 'opentokReadiness.connectivity.lastReport';
 const SECRET_KEY = 'opentokReadiness.turnCredentials';
 /** The page and its stylesheet: the only folders the webview may load from. */
 const WEBVIEW_DIR = ['dist', 'webview'];
@@ -45,6 +47,7 @@ export class ConnectivityPanel implements vscode.Disposable {
 
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  private disposed = false;
   private runAfterReady = false;
   private controller: AbortController | undefined;
   /** Events of the run in progress, replayed to a page that was reloaded meanwhile. */
@@ -85,6 +88,7 @@ export class ConnectivityPanel implements vscode.Disposable {
     private readonly deps: PanelDeps,
   ) {
     ConnectivityPanel.current = this;
+    this.lastReport = validReport(deps.context.workspaceState.get<unknown>(LAST_REPORT_KEY));
     this.render();
     panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     panel.webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw), undefined, this.disposables);
@@ -107,8 +111,12 @@ export class ConnectivityPanel implements vscode.Disposable {
   }
 
   private post(m: HostMessage): void {
-    if (!this.ready) return;
-    void this.panel.webview.postMessage(m).then(undefined, () => undefined);
+    if (!this.ready || this.disposed) return;
+    try {
+      void this.panel.webview.postMessage(m).then(undefined, () => undefined);
+    } catch {
+      // the panel went away meanwhile
+    }
   }
 
   private requestRun(): void {
@@ -153,6 +161,7 @@ export class ConnectivityPanel implements vscode.Disposable {
           return;
         case 'clearHistory':
           await this.deps.context.workspaceState.update(HISTORY_KEY, []);
+          await this.deps.context.workspaceState.update(LAST_REPORT_KEY, undefined);
           this.post({ type: 'history', history: [] });
           return;
         case 'openSettings':
@@ -251,6 +260,7 @@ export class ConnectivityPanel implements vscode.Disposable {
       const max = readProbeSettings().historySize;
       const history = addToHistory(this.history(), historyEntryOf(report), max);
       await this.deps.context.workspaceState.update(HISTORY_KEY, history);
+      await this.deps.context.workspaceState.update(LAST_REPORT_KEY, report);
       this.controller = undefined;
       this.runEvents = [];
       this.post({ type: 'report', report });
@@ -306,11 +316,19 @@ export class ConnectivityPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     if (ConnectivityPanel.current === this) ConnectivityPanel.current = undefined;
     this.controller?.abort();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+function validReport(raw: unknown): ProbeReport | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Partial<ProbeReport>;
+  return r.tool === 'opentok-readiness' && typeof r.startedAt === 'string' && Array.isArray(r.results) && Array.isArray(r.specs) && typeof r.verdict === 'object' ? (r as ProbeReport) : undefined;
 }
 
 /** Stays after the panel closes: the last verdict, one click from the panel. */

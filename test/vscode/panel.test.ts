@@ -122,14 +122,24 @@ describe('VS Code: connectivity panel', { skip: skipReason(), timeout: 15 * 60_0
   it('the status bar summary links to the connectivity check', (t) =>
     step(s, t, async (session) => {
       const page = session.cs.page;
-      await page.locator(STATUS_ITEM).hover();
-      const link = page.locator('.monaco-hover a, .workbench-hover a', { hasText: 'Check OpenTok connectivity' }).first();
-      await link.waitFor({ state: 'visible', timeout: 15_000 });
-      const before = await panelFrame(session).locator('.history ol.runs li').count();
-      await link.click();
       const frame = panelFrame(session);
-      await session.wb.until('one more run in the history', async () => ((await frame.locator('.history ol.runs li').count()) > before ? true : undefined), 60_000);
+      const before = await frame.locator('.verdict .meta').innerText();
+      // A hover closes when the pointer strays on its way to the link: hover and click again until the check starts.
+      await session.wb.until(
+        'a new run from the status bar link',
+        async () => {
+          await page.mouse.move(0, 0);
+          await page.locator(STATUS_ITEM).hover();
+          const link = page.locator('.monaco-hover a, .workbench-hover a', { hasText: 'Check OpenTok connectivity' }).first();
+          await link.waitFor({ state: 'visible', timeout: 10_000 });
+          await link.click();
+          await frame.locator('.verdict[data-level="running"]').waitFor({ timeout: 5_000 });
+          return true;
+        },
+        60_000,
+      );
       await frame.locator('.verdict[data-level="blocked"]').waitFor({ timeout: 60_000 });
+      assert.notEqual(await frame.locator('.verdict .meta').innerText(), before, 'a new run');
     }));
 
   it('after a window reload the panel comes back with what it showed, without probing again', (t) =>
@@ -149,5 +159,17 @@ describe('VS Code: connectivity panel', { skip: skipReason(), timeout: 15 * 60_0
       await again.locator('.history ol.runs li').first().waitFor({ timeout: 15_000 });
       assert.equal(await again.locator('.history ol.runs li').count(), runs);
       assert.equal(await again.locator('[data-key="run"]').isDisabled(), false);
+      // The restored report still exports.
+      await again.locator('[data-key="export-markdown"]').click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      const proposed = await session.wb.until('the proposed file name', async () => {
+        const v = await input.inputValue();
+        return /opentok-connectivity-[\dTZ-]+\.md$/.test(v) ? v : undefined;
+      });
+      await page.keyboard.press('Enter');
+      const target = join(session.cs.workspace, proposed.split('/').pop()!);
+      await session.wb.until('the exported Markdown', async () => (existsSync(target) ? true : undefined), 15_000);
+      assert.match(readFileSync(target, 'utf8'), /^# OpenTok connectivity report\n\n\*\*Blocked: the API and signalling servers cannot be reached/);
     }));
 });
