@@ -1,4 +1,4 @@
-import { familySpace, formatAddresses } from '../model/addresses';
+import { familySpace, formatAddresses, inFamily } from '../model/addresses';
 import type { Finding, Gap, RelatedLocation } from '../model/finding';
 import { severityOf } from '../model/finding';
 import { IntervalSet } from '../model/intervals';
@@ -72,6 +72,9 @@ const STATEFUL_RULES = new WeakMap<Policy, boolean>();
 interface Evaluated {
   readonly pieces: Piece[];
   readonly cls: Classification;
+  /** The space evaluated. */
+  readonly ports: IntervalSet;
+  readonly addrs: IntervalSet;
 }
 
 /** Per evaluation key, every port and address some requirement asks about. */
@@ -92,14 +95,13 @@ function statesOf(policy: Policy, ctx: FlowContext): FlowContext['state'][] {
 /** What the requirements ask of a policy, so that each key is evaluated once over all of it. */
 export function evaluationSpace(policy: Policy, reqs: readonly Requirement[], config: ReadinessConfig): EvaluationSpace {
   const space = new Map<string, { ports: IntervalSet; addrs: IntervalSet }>();
-  const family = familySpace(policy.family);
   for (const req of reqs) {
     if (!appliesTo(req, policy)) continue;
     for (const ctx of flowContexts(req, config)) {
       for (const state of statesOf(policy, ctx)) {
         const key = evaluationKey(ctx, state);
         const cur = space.get(key);
-        const addrs = ctx.universe.intersect(family);
+        const addrs = inFamily(ctx.universe, policy.family);
         space.set(key, cur ? { ports: cur.ports.union(ctx.remotePorts), addrs: cur.addrs.union(addrs) } : { ports: ctx.remotePorts, addrs });
       }
     }
@@ -110,10 +112,11 @@ export function evaluationSpace(policy: Policy, reqs: readonly Requirement[], co
 function evaluateWhole(policy: Policy, ctx: FlowContext, state: FlowContext['state'], space: EvaluationSpace | undefined): Evaluated {
   const key = evaluationKey(ctx, state);
   const wide = space?.get(key);
-  if (!wide || !wide.ports.covers(ctx.remotePorts) || !wide.addrs.covers(ctx.universe.intersect(familySpace(policy.family)))) {
+  if (!wide || !wide.ports.covers(ctx.remotePorts) || !wide.addrs.covers(inFamily(ctx.universe, policy.family))) {
     // Asked outside a prepared space: this flow alone.
     const pieces = evaluateFlow(policy, { ...ctx, ...(state && { state }) });
-    return { pieces, cls: classify(pieces, Region.box(ctx.remotePorts, ctx.universe.intersect(familySpace(policy.family)))) };
+    const addrs = inFamily(ctx.universe, policy.family);
+    return { pieces, cls: classify(pieces, Region.box(ctx.remotePorts, addrs)), ports: ctx.remotePorts, addrs };
   }
   let byKey = EVALUATED.get(policy);
   if (!byKey) {
@@ -123,13 +126,20 @@ function evaluateWhole(policy: Policy, ctx: FlowContext, state: FlowContext['sta
   let e = byKey.get(key);
   if (!e) {
     const pieces = evaluateFlow(policy, { ...ctx, remotePorts: wide.ports, universe: wide.addrs, ...(state && { state }) });
-    e = { pieces, cls: classify(pieces, Region.box(wide.ports, wide.addrs)) };
+    e = { pieces, cls: classify(pieces, Region.box(wide.ports, wide.addrs)), ports: wide.ports, addrs: wide.addrs };
     byKey.set(key, e);
   }
   return e;
 }
 
-function restrict(cls: Classification, ports: IntervalSet, addrs: IntervalSet): Classification {
+/** An evaluation's classification, cut down to one flow's ports and addresses. */
+function restrict(e: Evaluated, ports: IntervalSet, addrs: IntervalSet): Classification {
+  const { cls } = e;
+  if (addrs === e.addrs) {
+    // Every piece lies in the evaluated addresses: only the ports need cutting.
+    if (ports.covers(e.ports)) return cls;
+    return { allowed: cls.allowed.intersectPorts(ports), blocked: cls.blocked.intersectPorts(ports), unknown: cls.unknown.intersectPorts(ports) };
+  }
   return { allowed: cls.allowed.intersectBox(ports, addrs), blocked: cls.blocked.intersectBox(ports, addrs), unknown: cls.unknown.intersectBox(ports, addrs) };
 }
 
@@ -143,12 +153,12 @@ function evaluateStates(policy: Policy, ctx: FlowContext, universe: IntervalSet,
   const states = statesOf(policy, ctx);
   if (states.length === 1) {
     const e = evaluateWhole(policy, ctx, states[0], space);
-    return { pieces: e.pieces, cls: restrict(e.cls, ctx.remotePorts, universe), laterOnly: Region.EMPTY };
+    return { pieces: e.pieces, cls: restrict(e, ctx.remotePorts, universe), laterOnly: Region.EMPTY };
   }
   const first = evaluateWhole(policy, ctx, 'new', space);
   const later = evaluateWhole(policy, ctx, 'established', space);
-  const a = restrict(first.cls, ctx.remotePorts, universe);
-  const b = restrict(later.cls, ctx.remotePorts, universe);
+  const a = restrict(first, ctx.remotePorts, universe);
+  const b = restrict(later, ctx.remotePorts, universe);
   const allowed = a.allowed.intersect(b.allowed);
   const blocked = a.blocked.union(b.blocked);
   const U = Region.box(ctx.remotePorts, universe);
@@ -156,7 +166,7 @@ function evaluateStates(policy: Policy, ctx: FlowContext, universe: IntervalSet,
 }
 
 function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpace | undefined): FlowOutcome | undefined {
-  const universe = ctx.universe.intersect(familySpace(policy.family));
+  const universe = inFamily(ctx.universe, policy.family);
   const U = Region.box(ctx.remotePorts, universe);
   if (U.isEmpty()) return undefined;
   const { pieces, cls, laterOnly } = evaluateStates(policy, ctx, universe, space);
@@ -293,7 +303,7 @@ export function checkRequirement(
         ports: g.ports,
         direction: o.ctx.direction,
         ...(o.ctx.universeKind === 'cidrs' && {
-          cidrs: (g.addresses ?? formatAddresses(o.ctx.universe.intersect(familySpace(policy.family)), 64)).split(', '),
+          cidrs: (g.addresses ?? formatAddresses(inFamily(o.ctx.universe, policy.family), 64)).split(', '),
         }),
       });
     }

@@ -1,5 +1,5 @@
 import type { IntervalSet } from '../model/intervals';
-import { LOOPBACK, familySpace } from '../model/addresses';
+import { LOOPBACK, familySpace, inFamily } from '../model/addresses';
 import { ALL_PORTS, CLIENT_EPHEMERAL_PORTS, formatPorts, type Protocol } from '../model/ports';
 import { formatAddresses } from '../model/addresses';
 import { Region } from '../model/region';
@@ -60,7 +60,7 @@ const MAX_DEPTH = 64;
 
 export function evaluateFlow(policy: Policy, ctx: FlowContext): Piece[] {
   const pieces: Piece[] = [];
-  const start = Region.box(ctx.remotePorts, ctx.universe.intersect(familySpace(policy.family)));
+  const start = Region.box(ctx.remotePorts, inFamily(ctx.universe, policy.family));
   if (start.isEmpty()) return pieces;
   const entry = policy.chains.get(policy.entry);
   if (!entry) {

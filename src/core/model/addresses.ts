@@ -122,6 +122,23 @@ export function familySpace(family: Family | 'any'): IntervalSet {
   return family === 'ipv4' ? ALL_V4 : family === 'ipv6' ? ALL_V6 : ALL_ADDRESSES;
 }
 
+const IN_FAMILY = new WeakMap<IntervalSet, Map<string, IntervalSet>>();
+
+/** The set's addresses of one family; the same set object for the same inputs, so later operations can short-cut. */
+export function inFamily(set: IntervalSet, family: Family | 'any'): IntervalSet {
+  let byFamily = IN_FAMILY.get(set);
+  if (!byFamily) {
+    byFamily = new Map();
+    IN_FAMILY.set(set, byFamily);
+  }
+  let out = byFamily.get(family);
+  if (!out) {
+    out = set.intersect(familySpace(family));
+    byFamily.set(family, out);
+  }
+  return out;
+}
+
 function formatV4(n: bigint): string {
   return [24n, 16n, 8n, 0n].map((s) => ((n >> s) & 255n).toString()).join('.');
 }

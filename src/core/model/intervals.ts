@@ -172,6 +172,7 @@ export class IntervalSet {
 
   /** True when every value of `other` is in this set. */
   covers(other: IntervalSet): boolean {
+    if (other === this) return true;
     return other.subtract(this).isEmpty();
   }
 

@@ -56,6 +56,22 @@ export class Region {
     return out.length === 0 ? Region.EMPTY : new Region(out);
   }
 
+  /** The part of this region on these ports, every address kept. */
+  intersectPorts(ports: IntervalSet): Region {
+    if (this.isEmpty() || ports.isEmpty()) return Region.EMPTY;
+    const out: Segment[] = [];
+    for (const [blo, bhi] of ports.intervals) {
+      const plo = Number(blo);
+      const phi = Number(bhi);
+      for (let i = firstFrom(this.segments, plo); i < this.segments.length; i++) {
+        const s = this.segments[i]!;
+        if (s.lo > phi) break;
+        out.push(s.lo >= plo && s.hi <= phi ? s : { lo: Math.max(s.lo, plo), hi: Math.min(s.hi, phi), addrs: s.addrs });
+      }
+    }
+    return out.length === 0 ? Region.EMPTY : new Region(out);
+  }
+
   /** This region less the box; segments outside the box's ports are shared, not copied. */
   subtractBox(ports: IntervalSet, addrs: IntervalSet): Region {
     if (this.isEmpty() || ports.isEmpty() || addrs.isEmpty()) return this;
