@@ -58,7 +58,9 @@ function toDiagnostic(f: Finding, severity: Exclude<EditorSeverity, 'off'>, file
   // A level the workspace configuration changed is part of why the problem shows as it does.
   const override = config.config.levels[f.ruleId];
   if (config.path && override) {
-    related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(config.path), new vscode.Position(0, 0)), `level set to ${override} in the workspace configuration`));
+    const key = config.levelKeys?.get(f.ruleId);
+    const at = key ? new vscode.Range(key.line, key.character, key.line, key.character + f.ruleId.length) : new vscode.Range(0, 0, 0, 0);
+    related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(config.path), at), `level set to ${override} in the workspace configuration`));
   }
   if (related.length > 0) d.relatedInformation = related;
   return d;

@@ -7,12 +7,15 @@ import * as vscode from 'vscode';
 import { CONFIG_FILE_NAME, parseConfigText } from '../core/config/load';
 import { DEFAULT_CONFIG, type ReadinessConfig } from '../core/config/types';
 import type { Finding } from '../core/model/finding';
+import { levelKeysOf } from './adapters/configKeys';
 
 export interface LoadedConfig {
   readonly config: ReadinessConfig;
   /** The configuration file, when there is one. */
   readonly path?: string;
   readonly findings: readonly Finding[];
+  /** Where each `levels` entry's key is (0-based line and character), for related information. */
+  readonly levelKeys?: ReadonlyMap<string, { readonly line: number; readonly character: number }>;
 }
 
 const DEFAULT: LoadedConfig = { config: DEFAULT_CONFIG, findings: [] };
@@ -90,7 +93,7 @@ export class WorkspaceConfigs {
         return undefined;
       }
     });
-    const result: LoadedConfig = { config: parsed.config, path, findings: parsed.findings };
+    const result: LoadedConfig = { config: parsed.config, path, findings: parsed.findings, levelKeys: levelKeysOf(text) };
     this.loaded.set(path, result);
     return result;
   }

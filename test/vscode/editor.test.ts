@@ -209,6 +209,26 @@ describe('VS Code: editor', { skip: skipReason(), timeout: 20 * 60_000 }, () => 
       await wb.closePanel();
     }));
 
+  it('a level set in the workspace configuration changes the severity, and the problem points at it', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      const config = join(cs.workspace, '.opentok-readiness.yaml');
+      const original = readFileSync(config, 'utf8');
+      appendFileSync(config, 'levels:\n  udp-3478: required\n');
+      const keyLine = original.split('\n').length + 1;
+      const expected = expectationsOf(cs.workspace, SCANNED);
+      assert.ok(expected.some((e) => e.ruleId === 'udp-3478' && e.severity === 'warning'));
+      const rows = await wb.waitForProblems(SCANNED, expected.map((e) => (e.ruleId === 'udp-3478' ? { ...e, severity: 'error' } : e)));
+      const udp = rows.find((r) => r.code === 'udp-3478')!;
+      assert.ok(
+        udp.related.some((r) => r.file === '.opentok-readiness.yaml' && r.line === keyLine && r.column === 3 && r.message === 'level set to required in the workspace configuration'),
+        JSON.stringify(udp.related),
+      );
+      await wb.closePanel();
+      writeFileSync(config, original);
+      await wb.waitForProblems(SCANNED, expected);
+      await wb.closePanel();
+    }));
+
   it('deleting a file clears its diagnostics', (t) =>
     step(s, t, async ({ cs, wb }) => {
       const file = join(cs.workspace, SCANNED);
