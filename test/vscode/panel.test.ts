@@ -45,6 +45,7 @@ describe('VS Code: connectivity panel', { skip: skipReason(), timeout: 15 * 60_0
           websocket: [`wss://${target}/`],
           stun: [target],
           turn: [],
+          customTurn: [`turn:${target}?transport=tcp`],
           certificateStatus: [],
         },
         'opentokReadiness.probe.timeoutMs': 1000,
@@ -171,5 +172,42 @@ describe('VS Code: connectivity panel', { skip: skipReason(), timeout: 15 * 60_0
       const target = join(session.cs.workspace, proposed.split('/').pop()!);
       await session.wb.until('the exported Markdown', async () => (existsSync(target) ? true : undefined), 15_000);
       assert.match(readFileSync(target, 'utf8'), /^# OpenTok connectivity report\n\n\*\*Blocked: the API and signalling servers cannot be reached/);
+    }));
+
+  it('TURN credentials go to the secret storage, are used, and appear in no export', (t) =>
+    step(s, t, async (session) => {
+      const page = session.cs.page;
+      const frame = panelFrame(session);
+      const secret = 'pw-7Qx9-never-shown';
+      await frame.locator('[data-key="creds"]', { hasText: 'TURN credentials' }).click();
+      const input = page.locator('.quick-input-widget input');
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'TURN credentials (1/2)' }).waitFor({ timeout: 15_000 });
+      await input.fill('opentok-user');
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'TURN credentials (2/2)' }).waitFor({ timeout: 15_000 });
+      assert.equal(await input.getAttribute('type'), 'password');
+      await input.fill(secret);
+      await page.keyboard.press('Enter');
+      await frame.locator('[data-key="creds"]', { hasText: 'Forget TURN credentials' }).waitFor({ timeout: 15_000 });
+      await frame.locator('[data-key="run"]').click();
+      await frame.locator('.verdict[data-level="running"]').waitFor({ timeout: 15_000 });
+      await frame.locator('.verdict[data-level="blocked"]').waitFor({ timeout: 60_000 });
+      const labels = await frame.locator('button.row-toggle').allInnerTexts();
+      assert.ok(labels.includes(`Custom TURN Allocate TCP 127.0.0.1:${port} (with credentials)`), labels.join(', '));
+      assert.doesNotMatch(await frame.locator('body').innerText(), new RegExp(secret));
+      await frame.locator('[data-key="export-json"]').click();
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      const proposed = await session.wb.until('the proposed file name', async () => {
+        const v = await input.inputValue();
+        return /opentok-connectivity-[\dTZ-]+\.json$/.test(v) ? v : undefined;
+      });
+      await page.keyboard.press('Enter');
+      const target = join(session.cs.workspace, proposed.split('/').pop()!);
+      await session.wb.until('the exported file', async () => (existsSync(target) ? true : undefined), 15_000);
+      const text = readFileSync(target, 'utf8');
+      assert.match(text, /\(with credentials\)/);
+      assert.ok(!text.includes(secret), 'the credential is in no report');
+      await frame.locator('[data-key="creds"]').click();
+      await frame.locator('[data-key="creds"]', { hasText: 'TURN credentials…' }).waitFor({ timeout: 15_000 });
     }));
 });
