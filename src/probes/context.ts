@@ -22,7 +22,8 @@ export interface Outcome {
   readonly cause?: ProbeCause;
   readonly summary: string;
   readonly evidence?: Record<string, EvidenceValue>;
-  readonly requirementId?: string;
+  /** Overrides the spec's requirement; null when the outcome speaks for none. */
+  readonly requirementId?: string | null;
   readonly samples?: readonly number[];
 }
 

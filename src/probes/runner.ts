@@ -110,16 +110,18 @@ export async function runProbes(specs: readonly ProbeSpec[], options: ProbeOptio
 
   const runOne = async (spec: ProbeSpec): Promise<ProbeResult> => {
     const t0 = performance.now();
-    const finish = (o: Outcome): ProbeResult =>
-      redact(
+    const finish = (o: Outcome): ProbeResult => {
+      const requirementId = o.requirementId === null ? undefined : (o.requirementId ?? spec.requirementId);
+      return redact(
         {
           id: spec.id, kind: spec.kind, role: spec.role, label: spec.label,
-          ...((o.requirementId ?? spec.requirementId) ? { requirementId: o.requirementId ?? spec.requirementId } : {}),
+          ...(requirementId ? { requirementId } : {}),
           status: o.status, ...(o.cause ? { cause: o.cause } : {}), summary: o.summary, evidence: o.evidence ?? {},
           durationMs: ms(performance.now() - t0), ...(o.samples ? { samples: o.samples } : {}),
         },
         secrets,
       );
+    };
     if (outer.aborted) return finish({ status: 'skipped', cause: 'cancelled', summary: 'cancelled before it started' });
     const deadline = withDeadline(outer, spec.timeoutMs, spec.label);
     // A last guard in case an implementation ignores its signal: the run still ends.

@@ -77,11 +77,11 @@ export function judgeCertificate(host: string, leaf: DetailedPeerCertificate, au
   return { status: 'pass', issuer, summary: `valid certificate from "${issuer}"` };
 }
 
-function pathRequirement(spec: ProbeSpec, cause: string): { requirementId?: string } {
+function pathRequirement(spec: ProbeSpec, cause: string): { requirementId: string | null } {
   if (cause === 'proxy-auth-required') return { requirementId: 'proxy-no-auth' };
   if (cause === 'proxy-refused') return { requirementId: 'proxy-https' };
-  if (spec.role === 'logging') return { requirementId: 'logging-server' };
-  return { requirementId: spec.port === 5349 ? 'flexperto-5349' : 'tcp-443-platform' };
+  // The plan names the reachability requirement of this port for the selected profiles, or none.
+  return { requirementId: spec.reachRequirementId ?? null };
 }
 
 export async function probeTls(spec: ProbeSpec, ctx: ProbeContext, signal: AbortSignal): Promise<Outcome> {

@@ -100,6 +100,18 @@ test('the plan ties every probe to a catalog requirement, and a proxy adds CONNE
   assert.equal(new Set(plan.map((p) => p.id)).size, plan.length, 'ids are unique');
 });
 
+test('TCP 3478 and 5349 speak for the Flexperto requirements only when that profile is selected', () => {
+  const { options } = probeOptionsFromConfig({ turn: ['turn:t.example:3478?transport=tcp', 'turns:t.example:5349', 'turns:t.example:443'] });
+  const req = (profiles: Parameters<typeof buildProbePlan>[0]['selection']['profiles'], id: string): string | undefined =>
+    buildProbePlan({ selection: { profiles, role: 'client-network' }, options, proxy: { noProxy: [] } }).find((p) => p.id === id)?.requirementId;
+  assert.equal(req(['opentok'], 'tcp:t.example:3478'), undefined);
+  assert.equal(req(['opentok'], 'turn:tcp:t.example:3478'), undefined);
+  assert.equal(req(['opentok'], 'turn:tls:t.example:5349'), undefined);
+  assert.equal(req(['opentok'], 'turn:tls:t.example:443'), 'tcp-443-platform');
+  assert.equal(req(['opentok', 'flexperto'], 'tcp:t.example:3478'), 'flexperto-3478');
+  assert.equal(req(['flexperto'], 'turn:tls:t.example:5349'), 'flexperto-5349');
+});
+
 test('an application server probes only the API', () => {
   const plan = buildProbePlan({ selection: { profiles: ['opentok'], role: 'app-server' }, options: DEFAULT_PROBE_OPTIONS, proxy: { noProxy: [] } });
   assert.ok(plan.every((p) => !['stun', 'turn', 'websocket', 'quality', 'certificate-status'].includes(p.kind)));

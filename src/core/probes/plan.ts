@@ -66,13 +66,15 @@ function hostPortOf(url: string): HostPort & { secure: boolean } {
   return { host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port ? Number(u.port) : secure ? 443 : 80, secure };
 }
 
-function tcpRequirement(port: number, role: ProbeRole, custom: boolean, appServer: boolean): string | undefined {
+function tcpRequirement(port: number, role: ProbeRole, custom: boolean, appServer: boolean, flexperto: boolean): string | undefined {
   if (custom) return 'custom-turn-reachable';
   if (role === 'certificate-status') return 'certificate-status';
   if (role === 'logging') return 'logging-server';
   if (port === 443) return appServer ? 'app-server-api' : 'tcp-443-platform';
-  if (port === 3478) return 'flexperto-3478';
-  if (port === 5349) return 'flexperto-5349';
+  // TCP 3478 and 5349 are requirements of the Flexperto profile (seed 002) only; for the
+  // platform itself TCP 443 is the relay of last resort and these ports are extras.
+  if (port === 3478 && flexperto) return 'flexperto-3478';
+  if (port === 5349 && flexperto) return 'flexperto-5349';
   return undefined;
 }
 
@@ -89,6 +91,7 @@ export function buildProbePlan(input: PlanInput): ProbeSpec[] {
   const t = options.targets;
   const appServer = selection.role === 'app-server';
   const customProfile = selection.profiles.includes('custom-turn');
+  const flexperto = selection.profiles.includes('flexperto');
   const timeoutMs = options.timeoutMs;
   const specs: ProbeSpec[] = [];
   const seen = new Set<string>();
@@ -133,7 +136,7 @@ export function buildProbePlan(input: PlanInput): ProbeSpec[] {
   for (const x of turns) if (x.transport !== 'udp') tcpTargets.push({ host: x.host, port: x.port, role: 'media', custom: Boolean(x.custom) });
   for (const x of t.tcp) tcpTargets.push({ ...x, role: 'media', custom: false });
   for (const x of tcpTargets) {
-    const req = tcpRequirement(x.port, x.role, x.custom, appServer);
+    const req = tcpRequirement(x.port, x.role, x.custom, appServer, flexperto);
     add({ id: `tcp:${hp(x)}`, kind: 'tcp', role: x.role, label: `TCP ${hp(x)}`, host: x.host, port: x.port, ...(req ? { requirementId: req } : {}), timeoutMs });
   }
 
@@ -153,7 +156,11 @@ export function buildProbePlan(input: PlanInput): ProbeSpec[] {
   for (const s of sockets) if (hostPortOf(s).secure) tlsTargets.push({ ...hostPortOf(s), role: 'signalling' });
   for (const x of turns) if (x.transport === 'tls') tlsTargets.push({ host: x.host, port: x.port, role: 'media' });
   for (const x of tlsTargets) {
-    add({ id: `tls:${hp(x)}`, kind: 'tls', role: x.role, label: `TLS ${hp(x)}`, requirementId: 'no-tls-inspection', host: x.host, port: x.port, ...via(x.host), timeoutMs });
+    const reach = tcpRequirement(x.port, x.role, false, appServer, flexperto);
+    add({
+      id: `tls:${hp(x)}`, kind: 'tls', role: x.role, label: `TLS ${hp(x)}`, requirementId: 'no-tls-inspection', host: x.host, port: x.port, ...via(x.host),
+      ...(reach ? { reachRequirementId: reach } : {}), timeoutMs,
+    });
   }
 
   for (const w of web) {
@@ -179,7 +186,7 @@ export function buildProbePlan(input: PlanInput): ProbeSpec[] {
   for (const x of turns) {
     const custom = Boolean(x.custom);
     // A TURN server's UDP port plays the role of UDP 3478 whatever its number; over TCP/TLS it is the relay of last resort (TCP 443).
-    const req = custom ? 'custom-turn-reachable' : x.transport === 'udp' ? 'udp-3478' : (tcpRequirement(x.port, 'media', false, false) ?? 'tcp-443-platform');
+    const req = custom ? 'custom-turn-reachable' : x.transport === 'udp' ? 'udp-3478' : tcpRequirement(x.port, 'media', false, false, flexperto);
     const proxied = x.transport === 'udp' ? {} : via(x.host);
     add({
       id: `turn:${custom ? 'custom:' : ''}${x.transport}:${hp(x)}`, kind: 'turn', role: 'media',

@@ -118,6 +118,8 @@ export interface ProbeSpec {
   readonly transport?: TurnTransport;
   /** Set when the probe goes through the HTTP proxy. */
   readonly viaProxy?: string;
+  /** For a TLS probe: the requirement broken when its port cannot be reached at all (not an inspection finding). */
+  readonly reachRequirementId?: string;
   readonly timeoutMs: number;
 }
 
