@@ -140,6 +140,25 @@ export function mediaLanes(rows: readonly Row[], chosen: MediaPath | undefined):
   });
 }
 
+export interface SignallingLane {
+  readonly state: LaneState;
+  /** The proxy (user information removed by the runner) the signalling and API probes go through. */
+  readonly proxy?: string;
+}
+
+/** Signalling (WebSocket) and API (HTTPS) on TCP 443: what every call needs before media. */
+export function signallingLane(rows: readonly Row[]): SignallingLane {
+  const mine = rows.filter((r) => (r.spec.kind === 'https' || r.spec.kind === 'websocket') && (r.spec.role === 'api' || r.spec.role === 'signalling'));
+  const statuses = mine.map((r) => r.status);
+  const proxy = mine.find((r) => r.spec.viaProxy)?.spec.viaProxy;
+  let state: LaneState;
+  if (mine.length === 0) state = 'untested';
+  else if (statuses.some(works)) state = statuses.every(works) ? 'works' : 'partial';
+  else if (statuses.some((x) => x === 'running' || x === 'pending')) state = 'running';
+  else state = statuses.some((x) => x === 'fail') ? 'blocked' : 'untested';
+  return { state, ...(proxy ? { proxy } : {}) };
+}
+
 export interface ChartGeometry {
   /** `x,y x,y …` of the received RTTs. */
   readonly rtt: string;
@@ -151,6 +170,8 @@ export interface ChartGeometry {
   readonly maxMs: number;
   readonly received: number;
   readonly sent: number;
+  /** y of the usual limits (RTT 100 ms, jitter 30 ms) when they fit the scale. */
+  readonly limits: readonly { readonly label: string; readonly y: number }[];
 }
 
 /** A round ceiling: 1, 2, 5 × 10^n. */
@@ -184,5 +205,9 @@ export function chartGeometry(samples: readonly number[], width: number, height:
     maxMs,
     received: received.length,
     sent: n,
+    limits: [
+      { label: 'RTT 100 ms', ms: 100 },
+      { label: 'jitter 30 ms', ms: 30 },
+    ].filter((l) => l.ms <= maxMs).map((l) => ({ label: l.label, y: yOf(l.ms) })),
   };
 }

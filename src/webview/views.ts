@@ -4,7 +4,7 @@ import type { Problem } from '../core/probes/verdict';
 import { h, s, type Child } from './dom';
 import { diffRuns, historyEntryOf, summarizeDiff } from './history';
 import { EXPORT_FORMATS, type ExportFormat, type HistoryEntry, type LintPortRange } from './protocol';
-import { chartGeometry, mediaLanes, mergeRanges, PORT_MAX, PORT_TICKS, portMarkers, portX, rangeRect, type Lane, type PortMarker } from './pictures';
+import { chartGeometry, mediaLanes, mergeRanges, PORT_MAX, PORT_TICKS, portMarkers, portX, rangeRect, signallingLane, type Lane, type PortMarker, type SignallingLane } from './pictures';
 import { progressOf, type PanelState, type Row, type RowStatus } from './state';
 
 export interface Actions {
@@ -145,13 +145,18 @@ function portMap(protocol: 'tcp' | 'udp', markers: readonly PortMarker[], blocke
 
 const LANE_WORD: Readonly<Record<Lane['state'], string>> = { works: 'works', partial: 'partly works', blocked: 'blocked', running: 'probing', untested: 'not probed' };
 
-function pathDiagram(lanes: readonly Lane[], viaProxy: boolean): SVGElement {
+function pathDiagram(signalling: SignallingLane, lanes: readonly Lane[], viaProxy: boolean): SVGElement {
   const W = 620;
   const laneH = 30;
-  const H = lanes.length * laneH + 10;
+  const H = (lanes.length + 1) * laneH + 14;
   const left = 110;
   const right = W - 120;
-  const desc = `Media paths: ${lanes.map((l) => `${l.label} ${LANE_WORD[l.state]}${l.chosen ? ' (in use)' : ''}${l.viaProxy ? ' via proxy' : ''}`).join('; ')}.`;
+  const desc = `Signalling and API over TCP 443: ${LANE_WORD[signalling.state]}${signalling.proxy ? ` through the proxy ${signalling.proxy}` : ''}. Media paths: ${lanes.map((l) => `${l.label} ${LANE_WORD[l.state]}${l.chosen ? ' (in use)' : ''}${l.viaProxy ? ' via proxy' : ''}`).join('; ')}.`;
+  const proxyBox = (y: number): SVGElement[] => [
+    s('rect', { x: (left + right) / 2 - 24, y: y - 9, width: 48, height: 18, rx: 3, class: 'proxy' }),
+    s('text', { x: (left + right) / 2, y: y + 4, 'text-anchor': 'middle', class: 'proxy-label' }, 'proxy'),
+  ];
+  const sigY = 5 + laneH / 2;
   return s(
     'svg',
     { class: 'paths', viewBox: `0 0 ${W} ${H}`, width: '100%', role: 'img', 'aria-label': desc },
@@ -160,14 +165,23 @@ function pathDiagram(lanes: readonly Lane[], viaProxy: boolean): SVGElement {
     s('text', { x: (left - 10) / 2, y: H / 2 + 4, 'text-anchor': 'middle', class: 'node-label' }, 'This machine'),
     s('rect', { x: right + 10, y: 5, width: W - right - 10, height: H - 10, rx: 4, class: 'node' }),
     s('text', { x: (right + 10 + W) / 2, y: H / 2 + 4, 'text-anchor': 'middle', class: 'node-label' }, 'Platform'),
+    s(
+      'g',
+      { class: `lane signalling ${signalling.state}`, 'data-path': 'signalling', 'data-state': signalling.state },
+      s('line', { x1: left, x2: right, y1: sigY, y2: sigY }),
+      signalling.proxy ? proxyBox(sigY) : null,
+      s('text', { x: left + 6, y: sigY - 5, class: 'lane-label' }, 'Signalling and API (TCP 443)'),
+      s('text', { x: right - 6, y: sigY - 5, 'text-anchor': 'end', class: 'lane-state' }, LANE_WORD[signalling.state]),
+    ),
+    s('line', { x1: left, x2: right, y1: 5 + laneH + 2, y2: 5 + laneH + 2, class: 'divider' }),
     lanes.map((l, i) => {
-      const y = 5 + i * laneH + laneH / 2;
+      const y = 9 + (i + 1) * laneH + laneH / 2;
       const proxied = l.viaProxy || (viaProxy && l.chosen && (l.path === 'turn-tcp' || l.path === 'turn-tls'));
       return s(
         'g',
         { class: `lane ${l.state}${l.chosen ? ' chosen' : ''}`, 'data-path': l.path, 'data-state': l.state },
         s('line', { x1: left, x2: right, y1: y, y2: y }),
-        proxied ? [s('rect', { x: (left + right) / 2 - 24, y: y - 9, width: 48, height: 18, rx: 3, class: 'proxy' }), s('text', { x: (left + right) / 2, y: y + 4, 'text-anchor': 'middle', class: 'proxy-label' }, 'proxy')] : null,
+        proxied ? proxyBox(y) : null,
         s('text', { x: left + 6, y: y - 5, class: 'lane-label' }, `${l.label}${l.chosen ? ' — in use' : ''}`),
         s('text', { x: right - 6, y: y - 5, 'text-anchor': 'end', class: 'lane-state' }, LANE_WORD[l.state]),
       );
@@ -189,7 +203,7 @@ function qualityChart(result: ProbeResult): HTMLElement {
     { class: 'chart' },
     s(
       'svg',
-      { viewBox: `-40 -10 ${W + 50} ${H + 30}`, width: '100%', role: 'img', 'aria-label': desc, class: 'quality' },
+      { viewBox: `-40 -10 ${W + 120} ${H + 30}`, width: '100%', role: 'img', 'aria-label': desc, class: 'quality' },
       s('title', {}, desc),
       s('line', { x1: 0, x2: W, y1: H, y2: H, class: 'axis' }),
       s('line', { x1: 0, x2: 0, y1: 0, y2: H, class: 'axis' }),
@@ -197,6 +211,7 @@ function qualityChart(result: ProbeResult): HTMLElement {
       s('text', { x: -4, y: H, 'text-anchor': 'end', class: 'tick-label' }, '0'),
       s('line', { x1: 0, x2: W, y1: H / 2, y2: H / 2, class: 'grid' }),
       s('text', { x: -4, y: H / 2 + 4, 'text-anchor': 'end', class: 'tick-label' }, `${g.maxMs / 2}`),
+      g.limits.map((l) => [s('line', { x1: 0, x2: W, y1: l.y.toFixed(1), y2: l.y.toFixed(1), class: 'limit' }), s('text', { x: W + 4, y: (l.y + 3).toFixed(1), class: 'limit-label' }, l.label)]),
       g.rtt ? s('polyline', { points: g.rtt, class: 'rtt' }) : null,
       g.jitter ? s('polyline', { points: g.jitter, class: 'jitter' }) : null,
       g.lost.map((x) => s('line', { x1: x.toFixed(1), x2: x.toFixed(1), y1: H - 8, y2: H, class: 'lost' })),
@@ -224,7 +239,7 @@ export function pictures(state: PanelState): HTMLElement | undefined {
       portMap('tcp', markers.tcp, state.lint.tcp),
       portMap('udp', markers.udp, state.lint.udp),
     ),
-    h('div', { class: 'picture' }, h('h3', {}, 'Media path'), pathDiagram(lanes, state.report?.verdict.viaProxy ?? false)),
+    h('div', { class: 'picture' }, h('h3', {}, 'Paths'), pathDiagram(signallingLane(state.rows), lanes, state.report?.verdict.viaProxy ?? false)),
     quality?.samples?.length ? h('div', { class: 'picture' }, h('h3', {}, 'Quality burst'), qualityChart(quality)) : null,
   );
 }

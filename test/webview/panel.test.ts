@@ -171,6 +171,7 @@ describe('connectivity panel page in Chromium', { timeout: 120_000 }, () => {
     assert.ok((await page.locator('svg.portmap[data-protocol="tcp"] g.marker.pass[data-port="443"]').count()) === 1);
     // The media path in use.
     assert.equal(await page.locator('svg.paths g.lane.chosen').getAttribute('data-path'), 'turn-udp');
+    assert.equal(await page.locator('svg.paths g.lane[data-path="signalling"]').getAttribute('data-state'), 'works');
     assert.equal(await page.locator('svg.paths g.lane[data-path="udp-direct"]').getAttribute('data-state'), 'blocked');
     // The quality chart: an RTT line and the two lost requests.
     assert.equal(await page.locator('svg.quality polyline.rtt').count(), 1);

@@ -6,7 +6,7 @@ import type { Finding } from '../../src/core/model/finding';
 import { lintPortsOf } from '../../src/extension/panelData';
 import { contentSecurityPolicy, makeNonce, panelHtml } from '../../src/extension/panelHtml';
 import { addToHistory, diffRuns, historyEntryOf, summarizeDiff, validHistory } from '../../src/webview/history';
-import { chartGeometry, mediaLanes, mergeRanges, niceCeil, portMarkers, portX, probedPort, rangeRect } from '../../src/webview/pictures';
+import { chartGeometry, mediaLanes, mergeRanges, niceCeil, portMarkers, portX, probedPort, rangeRect, signallingLane } from '../../src/webview/pictures';
 import { isHostMessage, parsePageMessage } from '../../src/webview/protocol';
 import { INITIAL_STATE, progressOf, reduce, restoreState, selectCompare, toggleExpanded, type PanelState } from '../../src/webview/state';
 import { EARLIER, fixtureReport, LINT, RESULTS, SPECS } from './fixture';
@@ -202,6 +202,15 @@ describe('picture geometry', () => {
     assert.equal(mediaLanes([{ spec: { ...spec, port: 5349, viaProxy: undefined }, status: 'fail' }], 'none')[3]!.label, 'TURN over TLS 5349');
   });
 
+  it('the signalling lane: HTTPS and WebSocket to the API and signalling servers, and their proxy', () => {
+    const spec = (kind: 'https' | 'websocket', viaProxy?: string) => ({ id: `${kind}:x`, kind, role: kind === 'https' ? ('api' as const) : ('signalling' as const), label: kind, port: 443, timeoutMs: 1, ...(viaProxy ? { viaProxy } : {}) });
+    assert.deepEqual(signallingLane([{ spec: spec('https', 'http://proxy:3128'), status: 'pass' }, { spec: spec('websocket', 'http://proxy:3128'), status: 'warn' }]), { state: 'works', proxy: 'http://proxy:3128' });
+    assert.deepEqual(signallingLane([{ spec: spec('https'), status: 'fail' }, { spec: spec('websocket'), status: 'pass' }]), { state: 'partial' });
+    assert.deepEqual(signallingLane([{ spec: spec('https'), status: 'fail' }, { spec: spec('websocket'), status: 'running' }]), { state: 'running' });
+    assert.deepEqual(signallingLane([{ spec: spec('https'), status: 'fail' }]), { state: 'blocked' });
+    assert.deepEqual(signallingLane([]), { state: 'untested' });
+  });
+
   it('charts RTT and jitter, with lost requests apart', () => {
     const g = chartGeometry([10, 20, -1, 15], 300, 100);
     assert.equal(g.sent, 4);
@@ -210,6 +219,9 @@ describe('picture geometry', () => {
     assert.equal(g.maxMs, 50);
     assert.equal(g.rtt, '0,80 100,60 300,70');
     assert.equal(g.jitter, '100,80 300,90');
+    assert.deepEqual(g.limits.map((l) => l.label), ['jitter 30 ms']);
+    assert.equal(g.limits[0]!.y, 40);
+    assert.deepEqual(chartGeometry([150, 20], 300, 100).limits.map((l) => l.label), ['RTT 100 ms', 'jitter 30 ms']);
     assert.equal(chartGeometry([], 300, 100).rtt, '');
     assert.equal(chartGeometry([-1], 300, 100).maxMs, 1);
     assert.deepEqual([niceCeil(0), niceCeil(0.3), niceCeil(7), niceCeil(120)], [1, 0.5, 10, 200]);
