@@ -10,7 +10,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import { HOSTS, TURN_REALM } from './lib/cloud';
 import { run } from './lib/exec';
 import { e2eOrSkip, missingPrerequisites } from './lib/prereq';
-import { explain, resultsOf, runCliIn, runProbeIn, type ProbeRun } from './lib/probe-run';
+import { explain, resultsOf, runCliIn, runProbeIn, runWithLeftovers, type ProbeRun } from './lib/probe-run';
 import { enterScenario, probeArgv, probeEnv, scenario, type ScenarioName } from './lib/scenarios';
 import { MEDIA_STUN_PORT, NET, TCP_CAUSE_PORTS } from './lib/topology';
 import { startWorld, type World } from './lib/world';
@@ -437,6 +437,15 @@ describe('probe in simulated networks', () => {
     const bad = await world.inClient(probeArgv(config, 'text', ['--timeout', 'soon']), { env: probeEnv(s) });
     assert.equal(bad.status, 2, bad.stderr);
     assert.match(bad.stderr, /--timeout must be a whole number/);
+  });
+
+  test('no socket or timer is left open after a run, in every kind of network', async (t) => {
+    if (!e2eOrSkip(t) || !world) return;
+    for (const name of ['open', 'udp-dropped', 'proxy-only', 'tls-interception', 'custom-turn-right', 'dns-sinkhole'] as const) {
+      const r = await runWithLeftovers(world, scenario(world, name));
+      assert.equal(r.report.results.length, r.report.specs.length, name);
+      assert.deepEqual(r.leftovers, [], `${name}: handles left open after the run\n${explain(r.report)}`);
+    }
   });
 
   test('in JSON mode the CLI prints the report and nothing else: no warning on stderr in any scenario', (t) => {

@@ -48,3 +48,45 @@ export function explain(report: ProbeReport): string {
 export function resultsOf(report: ProbeReport, pick: (r: ProbeResult) => boolean): ProbeResult[] {
   return report.results.filter(pick);
 }
+
+/**
+ * Runs the shipped CLI's main() inside the client namespace from a small wrapper that,
+ * once the command has returned and its output is written, lists the handles still
+ * open (sockets, timers…) beyond those it had before: the run must leave none.
+ */
+export async function runWithLeftovers(world: World, s: Scenario): Promise<{ exitCode: number | null; report: ProbeReport; leftovers: string[]; stderr: string }> {
+  const config = enterScenario(world, s);
+  const [node, cli, ...args] = probeArgv(config);
+  const code = `
+const { main } = require(${JSON.stringify(cli)});
+const count = () => { const m = {}; for (const r of process.getActiveResourcesInfo()) m[r] = (m[r] || 0) + 1; return m; };
+const io = {
+  stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, color: false, isTTY: false,
+  write: (st, t) => new Promise((res, rej) => (t ? st.write(t, (e) => (e ? rej(e) : res())) : res())),
+  writeFile: async () => { throw new Error('unused'); },
+};
+// After process.stdout and process.stderr exist: their pipes are the wrapper's, not the run's.
+const before = count();
+main(${JSON.stringify(args)}, io).then((exit) => {
+  // Closed sockets release their handles within a few turns of the loop.
+  let tries = 0;
+  const check = () => {
+    const now = count();
+    const extra = Object.entries(now).filter(([k, n]) => n > (before[k] || 0) + (k === 'Timeout' ? 1 : 0)).map(([k, n]) => k + ' x' + (n - (before[k] || 0)));
+    if (extra.length && ++tries < 20) return setTimeout(check, 50);
+    process.stderr.write('LEFTOVERS ' + JSON.stringify(extra) + '\\n');
+    process.exitCode = exit;
+  };
+  setTimeout(check, 50);
+});`;
+  const r = await world.inClient([node!, '-e', code], { env: probeEnv(s), timeoutMs: 60_000 });
+  const m = /LEFTOVERS (\[.*\])/.exec(r.stderr);
+  let report: ProbeReport;
+  try {
+    report = JSON.parse(r.stdout) as ProbeReport;
+  } catch {
+    throw new Error(`no JSON report (${s.name}); exit ${String(r.status)}\nstderr: ${r.stderr.slice(0, 3000)}`);
+  }
+  if (!m) throw new Error(`the wrapper did not report (${s.name}); exit ${String(r.status)}\nstderr: ${r.stderr.slice(0, 3000)}`);
+  return { exitCode: r.status, report, leftovers: JSON.parse(m[1]!) as string[], stderr: r.stderr };
+}
