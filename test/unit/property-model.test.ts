@@ -228,3 +228,36 @@ test('parseCidr agrees with the general parser on IPv4 texts', () => {
     { numRuns: 500 },
   );
 });
+
+// Sets keep numbers inside while every value is a safe integer and bigints beyond: the operations must agree
+// with point sets in both forms and across them. An offset near 2^53 puts some sets in one form, some in the
+// other and some across the boundary; 2^100 puts every set in the bigint form (IPv6).
+for (const [name, offset] of [
+  ['at the number-bigint boundary', (1n << 53n) - 12n],
+  ['beyond it (IPv6-sized values)', 1n << 100n],
+] as const) {
+  test(`IntervalSet: operations agree with point sets ${name}`, () => {
+    const shifted = (list: readonly (readonly [number, number])[]) => IntervalSet.fromIntervals(list.map(([a, b]) => [BigInt(a) + offset, BigInt(b) + offset] as const));
+    const back = (set: IntervalSet) => points(set.intervals.map(([a, b]) => [Number(a - offset), Number(b - offset)] as const));
+    const universe = IntervalSet.of(offset - 3n, offset + BigInt(MAX + 3));
+    fc.assert(
+      fc.property(listArb, listArb, (la, lb) => {
+        const a = shifted(la);
+        const b = shifted(lb);
+        const pa = points(la);
+        const pb = points(lb);
+        for (const s of [a.union(b), a.intersect(b), a.subtract(b)]) assertCanonical(s);
+        assert.deepEqual(sorted(back(a.union(b))), sorted(new Set([...pa, ...pb])));
+        assert.deepEqual(sorted(back(a.intersect(b))), sorted(new Set([...pa].filter((v) => pb.has(v)))));
+        assert.deepEqual(sorted(back(a.subtract(b))), sorted(new Set([...pa].filter((v) => !pb.has(v)))));
+        assert.equal(a.covers(b), [...pb].every((v) => pa.has(v)));
+        assert.equal(a.overlaps(b), [...pb].some((v) => pa.has(v)));
+        assert.equal(a.equals(b), sorted(pa).join() === sorted(pb).join());
+        for (let v = -3; v <= MAX + 3; v++) assert.equal(a.has(BigInt(v) + offset), pa.has(v), `has ${v}`);
+        assert.equal(a.size(), BigInt(pa.size));
+        assert.ok(universe.subtract(a.union(b)).equals(universe.subtract(a).intersect(universe.subtract(b))), 'De Morgan');
+      }),
+      { numRuns: 300 },
+    );
+  });
+}

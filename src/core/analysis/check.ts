@@ -116,7 +116,7 @@ function evaluateWhole(policy: Policy, ctx: FlowContext, state: FlowContext['sta
     // Asked outside a prepared space: this flow alone.
     const pieces = evaluateFlow(policy, { ...ctx, ...(state && { state }) });
     const addrs = inFamily(ctx.universe, policy.family);
-    return { pieces, cls: classify(pieces, Region.box(ctx.remotePorts, addrs)), ports: ctx.remotePorts, addrs };
+    return { pieces, cls: classify(pieces, Region.box(ctx.remotePorts, addrs), true), ports: ctx.remotePorts, addrs };
   }
   let byKey = EVALUATED.get(policy);
   if (!byKey) {
@@ -126,7 +126,7 @@ function evaluateWhole(policy: Policy, ctx: FlowContext, state: FlowContext['sta
   let e = byKey.get(key);
   if (!e) {
     const pieces = evaluateFlow(policy, { ...ctx, remotePorts: wide.ports, universe: wide.addrs, ...(state && { state }) });
-    e = { pieces, cls: classify(pieces, Region.box(wide.ports, wide.addrs)), ports: wide.ports, addrs: wide.addrs };
+    e = { pieces, cls: classify(pieces, Region.box(wide.ports, wide.addrs), true), ports: wide.ports, addrs: wide.addrs };
     byKey.set(key, e);
   }
   return e;

@@ -102,6 +102,7 @@ function runChain(
   let remaining = incoming;
   let returned = Region.EMPTY;
   for (const rule of chain.rules) {
+    if (remaining.isEmpty()) break;
     for (const m of matchRule(rule, ctx, policy, key)) {
       if (remaining.isEmpty()) break;
       const hit = remaining.intersectBox(m.ports, m.addrs);
@@ -297,14 +298,19 @@ export interface Classification {
   readonly unknown: Region;
 }
 
-/** A point is allowed or blocked only when every path through the policy agrees. */
-export function classify(pieces: readonly Piece[], universe: Region): Classification {
+/**
+ * A point is allowed or blocked only when every path through the policy agrees.
+ * `piecesWithin`: the pieces come from evaluating `universe`, so they lie inside it.
+ */
+export function classify(pieces: readonly Piece[], universe: Region, piecesWithin = false): Classification {
   const of = (o: Outcome) => Region.unionAll(pieces.filter((p) => p.outcome === o).map((p) => p.region));
   const allow = of('allow');
   const deny = of('deny');
   const unk = of('unknown');
-  const allowed = allow.subtract(deny).subtract(unk).intersect(universe);
-  const blocked = deny.subtract(allow).subtract(unk).intersect(universe);
+  // Pieces from evaluating `universe` itself lie inside it already.
+  const inside = (r: Region) => (piecesWithin ? r : r.intersect(universe));
+  const allowed = inside(allow.subtract(deny).subtract(unk));
+  const blocked = inside(deny.subtract(allow).subtract(unk));
   const unknown = universe.subtract(allowed).subtract(blocked);
   return { allowed, blocked, unknown };
 }

@@ -19,7 +19,7 @@ export class Region {
 
   static box(ports: IntervalSet, addrs: IntervalSet): Region {
     if (ports.isEmpty() || addrs.isEmpty()) return Region.EMPTY;
-    return new Region(ports.intervals.map(([lo, hi]) => ({ lo: Number(lo), hi: Number(hi), addrs })));
+    return new Region(ports.numberIntervals().map(([lo, hi]) => ({ lo, hi, addrs })));
   }
 
   isEmpty(): boolean {
@@ -28,7 +28,7 @@ export class Region {
 
   /** Ports for which at least one address is in the region. */
   ports(): IntervalSet {
-    return IntervalSet.fromIntervals(this.segments.map((s) => [BigInt(s.lo), BigInt(s.hi)] as const));
+    return IntervalSet.fromNumberIntervals(this.segments.map((s) => [s.lo, s.hi] as const));
   }
 
   /** The part of this region inside the box. */
@@ -37,9 +37,7 @@ export class Region {
     const out: Segment[] = [];
     let memoIn: IntervalSet | undefined;
     let memoOut: IntervalSet | undefined;
-    for (const [blo, bhi] of ports.intervals) {
-      const plo = Number(blo);
-      const phi = Number(bhi);
+    for (const [plo, phi] of ports.numberIntervals()) {
       for (let i = firstFrom(this.segments, plo); i < this.segments.length; i++) {
         const s = this.segments[i]!;
         if (s.lo > phi) break;
@@ -60,9 +58,7 @@ export class Region {
   intersectPorts(ports: IntervalSet): Region {
     if (this.isEmpty() || ports.isEmpty()) return Region.EMPTY;
     const out: Segment[] = [];
-    for (const [blo, bhi] of ports.intervals) {
-      const plo = Number(blo);
-      const phi = Number(bhi);
+    for (const [plo, phi] of ports.numberIntervals()) {
       for (let i = firstFrom(this.segments, plo); i < this.segments.length; i++) {
         const s = this.segments[i]!;
         if (s.lo > phi) break;
@@ -79,9 +75,7 @@ export class Region {
     let copied = false;
     let memoIn: IntervalSet | undefined;
     let memoOut: IntervalSet | undefined;
-    for (const [blo, bhi] of ports.intervals) {
-      const plo = Number(blo);
-      const phi = Number(bhi);
+    for (const [plo, phi] of ports.numberIntervals()) {
       let i = firstFrom(segs, plo);
       let j = i;
       while (j < segs.length && segs[j]!.lo <= phi) j++;
@@ -132,16 +126,57 @@ export class Region {
     return false;
   }
 
-  /** The union of many regions, merged pairwise so that each segment is merged O(log n) times. */
+  /**
+   * The union of many regions, in one sweep along the port axis. While segments only
+   * start, the address set grows by unions with the new sets; when one ends, the set is
+   * rebuilt from the segments still open. So nested port ranges ("1025-65535, 1026-65535,
+   * ...") cost one small union each, not a merge of everything merged before.
+   */
   static unionAll(regions: readonly Region[]): Region {
-    let level = regions.filter((r) => !r.isEmpty());
-    if (level.length === 0) return Region.EMPTY;
-    while (level.length > 1) {
-      const next: Region[] = [];
-      for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? level[i]!.union(level[i + 1]!) : level[i]!);
-      level = next;
+    const live = regions.filter((r) => !r.isEmpty());
+    if (live.length === 0) return Region.EMPTY;
+    if (live.length === 1) return live[0]!;
+    const segs: Segment[] = [];
+    for (const r of live) for (const x of r.segments) segs.push(x);
+    const starts = segs.slice().sort((a, b) => a.lo - b.lo);
+    const ends = segs.slice().sort((a, b) => a.hi - b.hi);
+    const out: Segment[] = [];
+    const open = new Set<Segment>();
+    let current = IntervalSet.EMPTY;
+    let si = 0;
+    let ei = 0;
+    let at = starts[0]!.lo;
+    while (si < starts.length || ei < ends.length) {
+      // Close the segments that end before `at`, open those that start at it.
+      let closed = false;
+      while (ei < ends.length && ends[ei]!.hi < at) {
+        open.delete(ends[ei]!);
+        ei++;
+        closed = true;
+      }
+      if (closed) {
+        current = IntervalSet.EMPTY;
+        for (const x of open) current = current.union(x.addrs);
+      }
+      while (si < starts.length && starts[si]!.lo === at) {
+        const x = starts[si]!;
+        open.add(x);
+        current = current.union(x.addrs);
+        si++;
+      }
+      // The next change: a start, or the end of an open segment.
+      const nextStart = si < starts.length ? starts[si]!.lo : Infinity;
+      const nextEnd = ei < ends.length ? ends[ei]!.hi + 1 : Infinity;
+      const next = Math.min(nextStart, nextEnd);
+      if (next === Infinity) break;
+      if (open.size > 0 && !current.isEmpty()) {
+        const last = out[out.length - 1];
+        if (last && last.hi === at - 1 && last.addrs.equals(current)) out[out.length - 1] = { lo: last.lo, hi: next - 1, addrs: current };
+        else out.push({ lo: at, hi: next - 1, addrs: current });
+      }
+      at = next;
     }
-    return level[0]!;
+    return out.length === 0 ? Region.EMPTY : new Region(out);
   }
 
   union(other: Region): Region {
@@ -200,13 +235,13 @@ export class Region {
 
   /** Groups the region into (ports, addresses) pairs with equal address sets, merged along the port axis. */
   boxes(): { ports: IntervalSet; addrs: IntervalSet }[] {
-    const groups: { ports: [bigint, bigint][]; addrs: IntervalSet }[] = [];
+    const groups: { ports: [number, number][]; addrs: IntervalSet }[] = [];
     for (const s of this.segments) {
       const g = groups.find((x) => x.addrs.equals(s.addrs));
-      if (g) g.ports.push([BigInt(s.lo), BigInt(s.hi)]);
-      else groups.push({ ports: [[BigInt(s.lo), BigInt(s.hi)]], addrs: s.addrs });
+      if (g) g.ports.push([s.lo, s.hi]);
+      else groups.push({ ports: [[s.lo, s.hi]], addrs: s.addrs });
     }
-    return groups.map((g) => ({ ports: IntervalSet.fromIntervals(g.ports), addrs: g.addrs }));
+    return groups.map((g) => ({ ports: IntervalSet.fromNumberIntervals(g.ports), addrs: g.addrs }));
   }
 }
 
