@@ -235,7 +235,7 @@ export function pictures(state: PanelState): HTMLElement | undefined {
       'div',
       { class: 'picture' },
       h('h3', {}, 'Port map'),
-      h('p', { class: 'legend' }, h('span', { class: 'key allowed' }, state.lint.files ? 'allowed' : 'no linted configuration says'), ' ', h('span', { class: 'key blocked' }, state.lint.files ? `blocked by the linted configurations (${state.lint.files} file${state.lint.files === 1 ? '' : 's'})` : 'blocked (open a firewall file to see its ranges)'), ' ', h('span', { class: 'key pass' }, 'probe passed'), ' ', h('span', { class: 'key fail' }, 'probe failed'), ' — logarithmic scale'),
+      h('p', { class: 'legend' }, h('span', { class: 'key allowed' }, state.lint.files ? 'allowed' : 'not blocked by a linted file'), ' ', h('span', { class: 'key blocked' }, state.lint.files ? `blocked by the linted configurations (${state.lint.files} file${state.lint.files === 1 ? '' : 's'})` : 'blocked (open or scan firewall files to see their ranges)'), ' ', h('span', { class: 'key pass' }, 'probe passed'), ' ', h('span', { class: 'key fail' }, 'probe failed'), ' — logarithmic scale'),
       portMap('tcp', markers.tcp, state.lint.tcp),
       portMap('udp', markers.udp, state.lint.udp),
     ),

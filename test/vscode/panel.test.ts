@@ -76,6 +76,7 @@ describe('VS Code: connectivity panel', { skip: skipReason(), timeout: 15 * 60_0
       const bg = await frame.locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-editor-background').trim());
       assert.notEqual(bg, '');
       await session.wb.until('the verdict in the status bar', async () => ((await session.cs.page.locator(STATUS).textContent())?.includes('OpenTok: blocked') ? true : undefined));
+      assert.ok(existsSync(await session.cs.screenshot('vscode-connectivity-panel')));
     }));
 
   it('exports the report as JSON through the save dialog', (t) =>
