@@ -2,32 +2,17 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/model/finding';
 import type { Log } from './log';
+import { VIEW_TYPE } from '../webview/protocol';
 import type { Settings } from './settings';
 
-/** The panel's view type (src/webview/protocol.ts VIEW_TYPE; the manifest's onWebviewPanel activation). */
-export const CONNECTIVITY_VIEW_TYPE = 'opentokReadiness.connectivity';
-
-interface PanelExtras {
-  readonly log?: Log;
-  readonly lintFindings?: () => readonly Finding[];
-}
-
-/** The connectivity panel's entry points, when the build includes it (src/extension/panel.ts). */
-interface PanelModule {
-  showConnectivityPanel(context: vscode.ExtensionContext, settings: Settings, extra?: PanelExtras): unknown;
-  reviveConnectivityPanel(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, extra?: PanelExtras): unknown;
-}
+type PanelModule = typeof import('./panel');
 
 export const RESTRICTED_MODE_MESSAGE =
   'OpenTok connectivity checks are disabled in Restricted Mode: they make network connections to targets the workspace settings can choose. Linting still works. Trust this workspace to run them.';
 
-function loadPanel(): PanelModule | undefined {
-  try {
-    // Bundled when panel.ts exists; loaded on first use so activation stays cheap.
-    return require('./panel') as PanelModule;
-  } catch {
-    return undefined;
-  }
+/** The panel and the probe engine load on first use, so activation stays cheap. */
+function loadPanel(): PanelModule {
+  return require('./panel') as PanelModule;
 }
 
 export async function checkConnectivity(context: vscode.ExtensionContext, settings: Settings, log: Log, lintFindings?: () => readonly Finding[]): Promise<void> {
@@ -40,12 +25,7 @@ export async function checkConnectivity(context: vscode.ExtensionContext, settin
     if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
     return;
   }
-  const panel = loadPanel();
-  if (!panel) {
-    void vscode.window.showInformationMessage('OpenTok connectivity checks are not part of this build.');
-    return;
-  }
-  await panel.showConnectivityPanel(context, settings, { log, ...(lintFindings ? { lintFindings } : {}) });
+  loadPanel().showConnectivityPanel(context, settings, { log, ...(lintFindings ? { lintFindings } : {}) });
 }
 
 /**
@@ -53,14 +33,9 @@ export async function checkConnectivity(context: vscode.ExtensionContext, settin
  * no probe runs until asked (and never in an untrusted workspace).
  */
 export function registerConnectivitySerializer(context: vscode.ExtensionContext, log: Log, lintFindings?: () => readonly Finding[]): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(CONNECTIVITY_VIEW_TYPE, {
+  return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
     async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel) {
-      const panel = loadPanel();
-      if (!panel) {
-        webviewPanel.dispose();
-        return;
-      }
-      panel.reviveConnectivityPanel(webviewPanel, context, { log, ...(lintFindings ? { lintFindings } : {}) });
+      loadPanel().reviveConnectivityPanel(webviewPanel, context, { log, ...(lintFindings ? { lintFindings } : {}) });
     },
   });
 }

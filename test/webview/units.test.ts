@@ -7,7 +7,9 @@ import { lintPortsOf } from '../../src/extension/panelData';
 import { contentSecurityPolicy, makeNonce, panelHtml } from '../../src/extension/panelHtml';
 import { addToHistory, diffRuns, historyEntryOf, summarizeDiff, validHistory } from '../../src/webview/history';
 import { chartGeometry, mediaLanes, mergeRanges, niceCeil, portMarkers, portX, probedPort, rangeRect, signallingLane } from '../../src/webview/pictures';
-import { isHostMessage, parsePageMessage } from '../../src/webview/protocol';
+import { readFileSync } from 'node:fs';
+import { isHostMessage, parsePageMessage, VIEW_TYPE } from '../../src/webview/protocol';
+import { repoPath } from '../support/shared';
 import { INITIAL_STATE, progressOf, reduce, restoreState, selectCompare, toggleExpanded, type PanelState } from '../../src/webview/state';
 import { EARLIER, fixtureReport, LINT, RESULTS, SPECS } from './fixture';
 
@@ -18,6 +20,11 @@ function streamed(): PanelState {
 }
 
 describe('page messages', () => {
+  it('the view type is the one the manifest activates on', () => {
+    const manifest = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { activationEvents: string[] };
+    assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${VIEW_TYPE}`));
+  });
+
   it('accepts the page messages the host acts on, and nothing else', () => {
     assert.deepEqual(parsePageMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parsePageMessage({ type: 'export', format: 'json', extra: 1 }), { type: 'export', format: 'json' });
