@@ -23,8 +23,10 @@ export interface RawRule {
   readonly range: SourceRange;
   readonly text: string;
   readonly spec: ParsedSpec;
-  /** Canonical words of the rule, for `-D chain rule-spec`. */
-  readonly key: string;
+  /** The rule's words, for `-D chain rule-spec`; empty when the rule could not be read. */
+  readonly words: readonly Token[];
+  /** Their canonical form (ruleKey), computed when a -D needs it. */
+  key?: string;
 }
 
 export interface ChainState {
@@ -162,9 +164,9 @@ export function applyCommand(ctx: CommandContext, tokens: Token[], range: Source
     if (spec.problems.length > 0) {
       // iptables would refuse this rule; what it was meant to do is not known.
       const uncertain = [...(spec.match.uncertain ?? []), { reason: 'this line could not be read completely', range }];
-      return { range, text, key: '', spec: { ...spec, match: { ...spec.match, uncertain } } };
+      return { range, text, words: [], key: '', spec: { ...spec, match: { ...spec.match, uncertain } } };
     }
-    return { range, text, spec, key: ruleKey(specTokens) };
+    return { range, text, spec, words: specTokens };
   };
   let indexToken: Token | undefined;
   const takeIndex = (): number | undefined => {
@@ -208,7 +210,7 @@ export function applyCommand(ctx: CommandContext, tokens: Token[], range: Source
         return;
       }
       const key = ruleKey(rest);
-      const at = chain.rules.findIndex((r) => r.key === key);
+      const at = chain.rules.findIndex((r) => (r.key ??= ruleKey(r.words)) === key);
       if (at < 0) {
         problem(commandToken, `no rule in chain ${chain.name} matches "${key}"; if one was loaded before this file runs, it is not seen here`);
         return;
