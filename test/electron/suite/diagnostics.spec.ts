@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
-import { asExpected, diagnosticsWhere, expectations, open } from './helpers';
+import { asExpected, codeOf, diagnosticsWhere, expectations, open, openInEditor, revertActive, workspaceFile } from './helpers';
 
 const { suite, test } = Mocha;
 
@@ -20,8 +20,38 @@ suite('diagnostics', () => {
     });
   }
 
+  test('an edit is linted again after the pause, without saving', async () => {
+    const doc = await open('firewall/egress.rules');
+    const line = doc.getText().split('\n').indexOf('-A OUTPUT -j DROP');
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(line, 0), '#');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    // With the DROP rule commented out, the OUTPUT chain's policy decides.
+    const policyLine = doc.getText().split('\n').indexOf(':OUTPUT DROP [0:0]') + 1;
+    const want = JSON.stringify([
+      { ruleId: 'udp-3478', severity: 'warning', line: policyLine },
+      { ruleId: 'udp-media-range', severity: 'information', line: policyLine },
+    ]);
+    await diagnosticsWhere(doc.uri, (d) => JSON.stringify(asExpected(d)) === want);
+    await revertActive();
+    const original = JSON.stringify(expectations('firewall/egress.rules'));
+    await diagnosticsWhere(doc.uri, (d) => JSON.stringify(asExpected(d)) === original);
+  });
+
+  test('the severity of a requirement level follows the setting', async () => {
+    const doc = await open('k8s/networkpolicy.yaml');
+    const config = vscode.workspace.getConfiguration('opentokReadiness');
+    await config.update('severity', { best: 'warning' }, vscode.ConfigurationTarget.Workspace);
+    try {
+      await diagnosticsWhere(doc.uri, (d) => d.some((x) => codeOf(x) === 'udp-media-range' && x.severity === vscode.DiagnosticSeverity.Warning));
+    } finally {
+      await config.update('severity', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await diagnosticsWhere(doc.uri, (d) => d.some((x) => codeOf(x) === 'udp-media-range' && x.severity === vscode.DiagnosticSeverity.Information));
+  });
+
   test('closing a file clears its diagnostics', async () => {
-    const doc = await open('scan/office.rules');
+    const doc = await openInEditor('scan/office.rules');
     await diagnosticsWhere(doc.uri, (d) => d.length > 0);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await diagnosticsWhere(doc.uri, (d) => d.length === 0);
@@ -29,10 +59,19 @@ suite('diagnostics', () => {
 
   test('the workspace scan lints files nobody opened, and leaves out ignored ones', async () => {
     await vscode.commands.executeCommand('opentokReadiness.scanWorkspace');
-    const office = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'scan/office.rules');
+    const office = workspaceFile('scan/office.rules');
     const want = JSON.stringify(expectations('scan/office.rules'));
     await diagnosticsWhere(office, (d) => JSON.stringify(asExpected(d)) === want);
-    const ignored = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'ignored/legacy.rules');
-    assert.equal(vscode.languages.getDiagnostics(ignored).length, 0);
+    assert.equal(vscode.languages.getDiagnostics(workspaceFile('ignored/legacy.rules')).length, 0);
+    assert.equal(vscode.languages.getDiagnostics(workspaceFile('excluded/old.rules')).length, 0);
+  });
+
+  test('deleting a file clears its diagnostics', async () => {
+    const copy = workspaceFile('scan/copy.rules');
+    await vscode.workspace.fs.copy(workspaceFile('scan/office.rules'), copy, { overwrite: true });
+    const doc = await open('scan/copy.rules');
+    await diagnosticsWhere(doc.uri, (d) => d.length > 0);
+    await vscode.workspace.fs.delete(copy);
+    await diagnosticsWhere(copy, (d) => d.length === 0);
   });
 });

@@ -52,3 +52,21 @@ export async function open(relativePath: string): Promise<vscode.TextDocument> {
   await vscode.window.showTextDocument(doc);
   return doc;
 }
+
+/** Throws away the unsaved changes of the active editor. */
+export async function revertActive(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+}
+
+/**
+ * Opens a file the way the user does (vscode.open), so that only its editor holds the
+ * document: a document opened through openTextDocument stays open for a while after its
+ * editor closes, so it would not show what closing a file does.
+ */
+export async function openInEditor(relativePath: string): Promise<vscode.TextDocument> {
+  const uri = workspaceFile(relativePath);
+  await vscode.commands.executeCommand('vscode.open', uri);
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (!doc) throw new Error(`${relativePath} did not open`);
+  return doc;
+}

@@ -172,6 +172,15 @@ export class CodeServer {
     return new CodeServer(root, workspace, userDataDir, extensionsDir, url, server, browser, page, () => output);
   }
 
+  /** Installs another VSIX into this code-server (it starts with the next window). */
+  installExtension(vsix: string): void {
+    const installed = ensureCodeServer();
+    const r = spawnSync(installed.node, [installed.entry, '--config', join(this.root, 'config.yaml'), '--user-data-dir', this.userDataDir, '--extensions-dir', this.extensionsDir, '--install-extension', vsix], {
+      encoding: 'utf8',
+    });
+    if (r.status !== 0 || !/successfully installed/.test(r.stdout)) throw new Error(`installing ${vsix} failed: ${r.stdout}${r.stderr}`);
+  }
+
   /** Saves a screenshot under test-results/ (for failures). */
   async screenshot(name: string): Promise<string> {
     const dir = repoPath('test-results');
