@@ -124,7 +124,8 @@ function evaluateWhole(policy: Policy, ctx: FlowContext, state: FlowContext['sta
     EVALUATED.set(policy, byKey);
   }
   let e = byKey.get(key);
-  if (!e) {
+  // A policy linted again with another configuration asks about another space.
+  if (!e || e.ports !== wide.ports || e.addrs !== wide.addrs) {
     const pieces = evaluateFlow(policy, { ...ctx, remotePorts: wide.ports, universe: wide.addrs, ...(state && { state }) });
     e = { pieces, cls: classify(pieces, Region.box(wide.ports, wide.addrs), true), ports: wide.ports, addrs: wide.addrs };
     byKey.set(key, e);

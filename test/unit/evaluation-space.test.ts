@@ -1,0 +1,35 @@
+// A policy is evaluated once per protocol, direction and state over every flow the requirements ask about
+// (check.ts, evaluationSpace). The same parsed policy checked again under another configuration must answer
+// for that configuration, not from the earlier evaluation.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkRequirement, evaluationSpace } from '../../src/core/analysis/check';
+import { parseConfigText } from '../../src/core/config/load';
+import { DEFAULT_CONFIG, type ReadinessConfig } from '../../src/core/config/types';
+import { iptablesSave } from '../../src/core/formats/iptables';
+import { REQUIREMENTS } from '../../src/core/requirements/catalog';
+import { selectRequirements } from '../../src/core/requirements/select';
+
+const TEXT = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT DROP [0:0]', '-A OUTPUT -d 10.0.0.53/32 -p udp -m udp --dport 53 -j ACCEPT', 'COMMIT', ''].join('\n');
+
+function withResolvers(list: string): ReadinessConfig {
+  const r = parseConfigText('/w/.opentok-readiness.yaml', `resolvers: [${list}]\n`, () => undefined);
+  assert.deepEqual(r.findings.map((f) => f.message), []);
+  return r.config;
+}
+
+test('one parsed policy checked under two configurations answers for each', () => {
+  const file = { path: '/etc/iptables/rules.v4', text: TEXT };
+  const parsed = iptablesSave.parse(file);
+  const output = parsed.policies.find((p) => p.entry === 'OUTPUT')!;
+  const dns = REQUIREMENTS.find((r) => r.id === 'dns-resolution')!;
+  const verdictUnder = (config: ReadinessConfig) => {
+    const space = evaluationSpace(output, selectRequirements(config), config);
+    return checkRequirement(file, iptablesSave, output, dns, config, space)?.verdict;
+  };
+  assert.equal(verdictUnder(withResolvers('10.0.0.53')), 'met');
+  assert.equal(verdictUnder(withResolvers('10.0.0.54')), 'unmet');
+  assert.equal(verdictUnder(DEFAULT_CONFIG), 'unknown');
+  // Without a prepared space the requirement is evaluated alone, with the same answer.
+  assert.equal(checkRequirement(file, iptablesSave, output, dns, withResolvers('10.0.0.53'))?.verdict, 'met');
+});
