@@ -246,7 +246,15 @@ describe('probe in simulated networks', () => {
     assert.equal(env.requirementId, 'pac-ios');
     assert.equal(env.evidence.HTTPS_PROXY, `http://${NET.proxy}:3128`);
     assert.match(String(env.evidence.proxyInUse), /from HTTPS_PROXY/);
-    assert.equal(env.evidence.NO_PROXY, 'localhost,.corp.example');
+    assert.equal(env.evidence.NO_PROXY, 'localhost,.corp.example,.godaddy.com');
+    // NO_PROXY is obeyed: the certificate-status hosts were tried direct, and the perimeter dropped them.
+    const cs = resultsOf(r.report, (x) => x.kind === 'certificate-status');
+    assert.equal(cs.length, 2, r.explain);
+    for (const x of cs) {
+      assert.equal(x.cause, 'dropped', r.explain);
+      assert.equal(x.evidence.viaProxy, undefined, r.explain);
+      assert.equal(r.report.specs.find((sp) => sp.id === x.id)?.viaProxy, undefined);
+    }
     assert.equal(env.evidence.pacUrl, 'http://wpad.corp.example/proxy.pac');
     assert.ok(!r.stdout.includes(world.proxyPassword) && !r.stderr.includes(world.proxyPassword), 'the proxy password leaked');
   });
