@@ -144,6 +144,23 @@ describe('VS Code: connectivity panel', { skip: skipReason(), timeout: 15 * 60_0
       assert.notEqual(await frame.locator('.verdict .meta').innerText(), before, 'a new run');
     }));
 
+  it('a check that finishes while the panel is hidden shows when the panel comes back', (t) =>
+    step(s, t, async (session) => {
+      const page = session.cs.page;
+      const frame = panelFrame(session);
+      const before = await frame.locator('.verdict .meta').innerText();
+      await frame.locator('[data-key="run"]').click();
+      await frame.locator('.verdict[data-level="running"]').waitFor({ timeout: 15_000 });
+      // Another editor in front: the panel's page is discarded while the probes run on.
+      await session.wb.openFile('firewall/egress.rules');
+      await page.waitForTimeout(4000);
+      await page.locator('.tabs-container .tab', { hasText: 'OpenTok connectivity' }).click();
+      const again = panelFrame(session);
+      await again.locator('.verdict[data-level="blocked"]').waitFor({ timeout: 60_000 });
+      assert.notEqual(await again.locator('.verdict .meta').innerText(), before, 'the new run, not the one before');
+      assert.ok((await again.locator('li.row').count()) >= 7);
+    }));
+
   it('after a window reload the panel comes back with what it showed, without probing again', (t) =>
     step(s, t, async (session) => {
       const page = session.cs.page;
