@@ -44,8 +44,11 @@ export function restoreState(saved: unknown): PanelState {
   if (typeof saved !== 'object' || saved === null) return INITIAL_STATE;
   const s = saved as Partial<PanelState>;
   if (s.version !== 1 || !Array.isArray(s.rows) || !Array.isArray(s.history) || !Array.isArray(s.expanded)) return INITIAL_STATE;
-  // A run cannot survive a reload of the page: the host says in `init` whether one goes on.
-  return { ...INITIAL_STATE, ...s, phase: s.phase === 'running' ? (s.report ? 'done' : 'idle') : s.phase ?? 'idle' } as PanelState;
+  const restored = { ...INITIAL_STATE, ...s } as PanelState;
+  if (restored.phase !== 'running') return restored;
+  // A run cannot survive a reload of the page: the host says in `init` whether one goes on,
+  // and replays its events. Until then the page shows the last finished report, if any.
+  return restored.report ? { ...restored, phase: 'done', rows: rowsOf(restored.report), cancelled: restored.report.cancelled } : { ...restored, phase: 'idle', rows: [] };
 }
 
 function rowsOf(report: ProbeReport): Row[] {

@@ -81,7 +81,10 @@ describe('page state', () => {
     const saved = JSON.parse(JSON.stringify(streamed())) as unknown;
     const restored = restoreState(saved);
     assert.equal(restored.phase, 'idle');
-    assert.equal(restored.rows.length, SPECS.length);
+    assert.equal(restored.rows.length, 0, 'no rows left pending forever');
+    const withReport = restoreState(JSON.parse(JSON.stringify({ ...streamed(), report: fixtureReport() })) as unknown);
+    assert.equal(withReport.phase, 'done');
+    assert.ok(withReport.rows.every((r) => r.status !== 'pending' && r.status !== 'running'));
     assert.equal(reduce(restored, { type: 'init', running: true, history: [], lint: LINT, credentials: true }).phase, 'running');
     assert.deepEqual(restoreState({ version: 2 }), INITIAL_STATE);
     assert.deepEqual(restoreState(undefined), INITIAL_STATE);
