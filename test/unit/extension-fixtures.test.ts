@@ -21,7 +21,7 @@ test('the fixture workspace configuration is valid', () => {
   assert.equal(loaded.config.minLevel, 'best');
 });
 
-for (const file of ['firewall/egress.rules', 'k8s/networkpolicy.yaml', 'scan/office.rules']) {
+for (const file of ['firewall/egress.rules', 'firewall/gateway-save', 'k8s/networkpolicy.yaml', 'scan/office.rules']) {
   test(`${file}: the findings shown are those its comments expect`, () => {
     const text = readFileSync(join(ws, file), 'utf8');
     const expected = expectedFindings(text);

@@ -11,6 +11,8 @@ import { STATUS_ITEM } from './support/workbench';
 const IPTABLES = 'firewall/egress.rules';
 const POLICY = 'k8s/networkpolicy.yaml';
 const SCANNED = 'scan/office.rules';
+const NO_EXTENSION = 'firewall/gateway-save';
+const LANGUAGE_STATUS = '[id="status.editor.mode"]';
 
 describe('VS Code: editor', { skip: skipReason(), timeout: 20 * 60_000 }, () => {
   let s: Session | undefined;
@@ -34,7 +36,20 @@ describe('VS Code: editor', { skip: skipReason(), timeout: 20 * 60_000 }, () => 
         ['egress.rules:7:1 iptables OUTPUT: traffic this host sends (OUTPUT)'],
       );
       assert.match(await wb.statusText(), /OpenTok: \d+ problems?/);
+      assert.equal((await cs.page.locator(LANGUAGE_STATUS).innerText()).trim(), 'iptables');
       await wb.closePanel();
+    }));
+
+  it('a file without extension is iptables by its first line, and is linted', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      await wb.openFile(NO_EXTENSION);
+      await wb.until('the iptables language', async () => ((await cs.page.locator(LANGUAGE_STATUS).innerText()).trim() === 'iptables' ? true : undefined));
+      await wb.waitForProblems(NO_EXTENSION, expectationsOf(cs.workspace, NO_EXTENSION));
+      await wb.closePanel();
+      // The grammar colours it: without one, a rule line would be a single plain span.
+      const line = cs.page.locator('.editor-group-container.active .view-line', { hasText: '-A OUTPUT -p udp -j DROP' }).first();
+      const classes = await line.locator('span span').evaluateAll((els) => [...new Set(els.map((e) => e.className))]);
+      assert.ok(classes.length >= 3, `token classes on the rule line: ${classes.join(', ')}`);
     }));
 
   it('shows the expected diagnostics of a Kubernetes NetworkPolicy', (t) =>
@@ -170,6 +185,17 @@ describe('VS Code: editor', { skip: skipReason(), timeout: 20 * 60_000 }, () => 
         const t = await cs.page.locator('.statusbar-item', { hasText: 'files checked' }).allInnerTexts();
         return t[0];
       });
+    }));
+
+  it('the log channel says what the extension did', (t) =>
+    step(s, t, async ({ cs, wb }) => {
+      await wb.runCommand('Output: Show Output Channels...');
+      await (await wb.quickInputRow('OpenTok Readiness')).click();
+      await wb.until('the activation and the scan in the log', async () => {
+        const text = (await cs.page.locator('.part.panel .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+        return /\[info\] activated in [\d.]+ ms/.test(text) && /\[info\] scan done in \d+ ms: \d+ files with a known format/.test(text) ? true : undefined;
+      });
+      await wb.closePanel();
     }));
 
   it('"Fix all" applies the preferred fix of every problem in the file', (t) =>
