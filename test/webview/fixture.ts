@@ -45,6 +45,7 @@ export function resultFor(spec: ProbeSpec): ProbeResult {
   if (spec.kind === 'stun' && spec.port === 40000) return { ...base, status: 'fail', cause: 'no-response', summary: 'no answer after 7 transmissions: UDP is dropped', evidence: { address: '203.0.113.10', port: 40000 }, durationMs: 3900 };
   if (spec.kind === 'stun' && spec.host?.includes('<')) return { ...base, status: 'fail', cause: 'nxdomain', summary: `cannot resolve ${spec.host}`, evidence: { note: EVIL_IMG } };
   if (spec.kind === 'tcp' && spec.host?.includes('<')) return { ...base, status: 'fail', cause: 'dropped', summary: `no answer from ${spec.host}`, evidence: { address: EVIL_IMG } };
+  if (spec.kind === 'certificate-status') return { ...base, status: 'warn', cause: 'http-error', summary: 'answered HTTP 503: reachable, but the service is unavailable', evidence: { status: 503, timeMs: 22 } };
   if (spec.kind === 'tls' && spec.port === 443 && spec.host === 'turn.tokbox.com') return { ...base, status: 'pass', summary: 'TLSv1.3, DigiCert', evidence: { version: 'TLSv1.3', issuer: 'DigiCert Inc' } };
   if (spec.kind === 'turn') return { ...base, status: 'pass', summary: `reachable over ${spec.transport?.toUpperCase()} in 31 ms (401 with REALM and NONCE)`, evidence: { transport: spec.transport ?? 'udp', port: spec.port ?? 0, rttMs: 31, realm: 'tokbox.com' } };
   if (spec.kind === 'quality') {

@@ -151,6 +151,9 @@ describe('connectivity panel page in Chromium', { timeout: 120_000 }, () => {
     const failed = RESULTS.slice(0, half).filter((r) => r.status === 'fail').length;
     assert.equal(await page.locator('li.row[data-status="fail"]').count(), failed);
     for (const r of RESULTS.slice(half)) await host(page, { type: 'probe', event: { type: 'result', result: r } });
+    await page.waitForFunction(() => document.querySelectorAll('li.row[data-status="pending"], li.row[data-status="running"]').length === 0);
+    for (const status of ['pass', 'warn', 'fail'] as const) assert.equal(await page.locator(`li.row[data-status="${status}"]`).count(), RESULTS.filter((r) => r.status === status).length, status);
+    assert.match(await page.locator('li.row[data-status="warn"] .status').innerText(), /warn/);
     await host(page, { type: 'probe', event: { type: 'done', results: RESULTS, cancelled: false } });
     await host(page, { type: 'report', report: fixtureReport() });
     await page.locator('.verdict[data-level="ready"]').waitFor();
