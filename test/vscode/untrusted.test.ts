@@ -30,6 +30,10 @@ describe('VS Code: untrusted workspace', { skip: skipReason(), timeout: 10 * 60_
   it('the opt-in scan on startup lints files nobody opened', (t) =>
     step(s, t, async ({ cs, wb }) => {
       await wb.waitForProblems('scan/office.rules', expectationsOf(cs.workspace, 'scan/office.rules'));
+      const files = new Set((await wb.problems()).map((r) => r.file));
+      assert.ok(!files.has('ignored/legacy.rules'), 'the ignore glob of .opentok-readiness.yaml applies');
+      assert.ok(!files.has('excluded/old.rules'), 'files.exclude applies');
+      assert.ok(files.has('firewall/gateway-save'), `every file a format detects: ${[...files].join(', ')}`);
       await wb.closePanel();
     }));
 
