@@ -148,14 +148,27 @@ export async function runProbes(specs: readonly ProbeSpec[], options: ProbeOptio
   // burst, then STUN and TURN over UDP, which learn of a drop only by silence) go first,
   // so they do not queue behind quick ones; results keep the plan's order.
   const order = startOrder(specs);
+  // The throughput check fills the link (and this process) while it runs: it waits for the
+  // quality burst to end, so that the burst's RTT and jitter are not its queueing delay.
+  let qualityDone: Promise<unknown> = Promise.resolve();
+  let markQualityDone: () => void = () => undefined;
+  if (specs.some((s) => s.kind === 'quality') && specs.some((s) => s.kind === 'throughput')) {
+    qualityDone = new Promise<void>((res) => (markQualityDone = res));
+  }
   let next = 0;
   const worker = async (): Promise<void> => {
     for (;;) {
       const i = order[next++];
       const spec = i === undefined ? undefined : specs[i];
       if (!spec || i === undefined) return;
+      if (spec.kind === 'throughput' && !outer.aborted) {
+        let onAbort: () => void = () => undefined;
+        await Promise.race([qualityDone, new Promise<void>((res) => outer.addEventListener('abort', (onAbort = () => res()), { once: true }))]);
+        outer.removeEventListener('abort', onAbort);
+      }
       if (!outer.aborted) emit({ type: 'start', id: spec.id });
       const r = await runOne(spec);
+      if (spec.kind === 'quality') markQualityDone();
       results[i] = r;
       emit({ type: 'result', result: r });
     }
@@ -170,9 +183,11 @@ export async function runProbes(specs: readonly ProbeSpec[], options: ProbeOptio
 /** Indexes of `specs` in the order to start them: longest budget first, then silence-bound UDP probes, then plan order. */
 export function startOrder(specs: readonly ProbeSpec[]): number[] {
   const udpFirst = (s: ProbeSpec): number => (s.kind === 'stun' || (s.kind === 'turn' && s.transport === 'udp') ? 0 : 1);
+  // The throughput check waits for the quality burst anyway: it goes last, not holding a slot.
+  const last = (s: ProbeSpec): number => (s.kind === 'throughput' ? 1 : 0);
   return specs
     .map((s, i) => ({ s, i }))
-    .sort((a, b) => b.s.timeoutMs - a.s.timeoutMs || udpFirst(a.s) - udpFirst(b.s) || a.i - b.i)
+    .sort((a, b) => last(a.s) - last(b.s) || b.s.timeoutMs - a.s.timeoutMs || udpFirst(a.s) - udpFirst(b.s) || a.i - b.i)
     .map((x) => x.i);
 }
 

@@ -94,14 +94,17 @@ describe('probe in simulated networks', () => {
     assert.deepEqual(cs.map((x) => [x.status, x.requirementId]), [['pass', 'certificate-status'], ['pass', 'certificate-status']], r.explain);
     // The quality burst: 25 requests, none lost, percentiles, jitter and an E-model MOS.
     const q = one(r, (x) => x.kind === 'quality');
-    assert.equal(q.status, 'pass', r.explain);
+    // On a quiet machine the burst passes; on a loaded one it may not be judged, and then says why (never "poor").
+    if (q.status === 'unknown') assert.ok(Number(q.evidence.localDelayMs) >= 10 && /too busy to time/.test(q.summary), r.explain);
+    else assert.equal(q.status, 'pass', r.explain);
     assert.equal(q.evidence.transport, 'udp');
     assert.equal(q.evidence.sent, 25);
     assert.equal(q.evidence.received, 25);
     assert.equal(q.evidence.lossPercent, 0);
     assert.ok(Number(q.evidence.rttP50) <= Number(q.evidence.rttP95), r.explain);
     assert.equal(typeof q.evidence.jitterMs, 'number');
-    assert.ok(Number(q.evidence.mos) > 4, r.explain);
+    assert.equal(typeof q.evidence.localDelayMs, 'number');
+    if (q.status === 'pass') assert.ok(Number(q.evidence.mos) > 4, r.explain);
     assert.equal(q.samples?.length, 25);
     // The optional throughput check against the endless body: far above seed 002's 1,000 kb/s.
     const th = one(r, (x) => x.kind === 'throughput');
@@ -120,13 +123,22 @@ describe('probe in simulated networks', () => {
     assert.equal(r.report.verdict.path, 'turn-tls', r.explain);
     assert.match(r.report.verdict.headline, /works only relayed over TURN TLS 443.*UDP is blocked/);
     assert.equal(r.exitCode, 1);
-    // STUN is retransmitted on the RFC 8489 schedule (RTO 250 ms: sends at 0, 250, 750, 1750 ms) until the 2 s timeout.
+    // STUN is retransmitted on the RFC 8489 schedule (RTO 250 ms, doubling: sends at 0, 250, 750, 1750 ms) until the 2 s timeout.
     const stun = resultsOf(r.report, (x) => x.kind === 'stun');
     assert.equal(stun.length, 2, r.explain);
     for (const x of stun) {
       assert.equal(x.status, 'fail', r.explain);
       assert.equal(x.cause, 'no-response', r.explain);
-      assert.equal(x.evidence.transmissions, 4, r.explain);
+      const at = x.evidence.sendTimesMs as number[];
+      assert.equal(x.evidence.transmissions, at.length, r.explain);
+      // Four fit when the lookup before the first send is quick; never fewer than three.
+      assert.ok(at.length === 4 || at.length === 3, `${x.label}: sent at ${at.join(', ')} ms`);
+      // Each retransmission waits the RTO, doubling, after the one before (a late timer may add a little, never take).
+      for (let i = 1; i < at.length; i++) {
+        const gap = at[i]! - at[i - 1]!;
+        const want = 250 * 2 ** (i - 1);
+        assert.ok(gap >= want - 5 && gap <= want + 150, `${x.label}: sent at ${at.join(', ')} ms, not the RFC 8489 schedule`);
+      }
     }
     assert.equal(one(r, (x) => x.kind === 'turn' && x.evidence.transport === 'udp').cause, 'no-response', r.explain);
     assert.equal(one(r, (x) => x.kind === 'turn' && x.evidence.transport === 'tls' && x.label.includes(':443')).status, 'pass', r.explain);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { delayImpairment, effectiveEquipmentImpairment, estimateMos, mosFromR, percentile, qualityFigures, rfc3550Jitter, R_DEFAULT } from '../../src/core/probes/mos';
+import { qualityOutcome } from '../../src/probes/stun/probe';
 
 const near = (a: number, b: number, eps = 0.01): void => assert.ok(Math.abs(a - b) <= eps, `${a} is not within ${eps} of ${b}`);
 
@@ -52,4 +53,20 @@ test('percentiles and burst figures', () => {
   const lost = qualityFigures([-1, -1]);
   assert.equal(lost.mos, 1);
   assert.equal(lost.lossPercent, 100);
+});
+
+test('a burst over the jitter limit is judged only when this machine could time it', () => {
+  // Alternating 5 / 95 ms: jitter far above 30 ms, no loss.
+  const samples = Array.from({ length: 40 }, (_, i) => (i % 2 ? 95 : 5));
+  const quiet = qualityOutcome(samples, 'udp', {}, 1);
+  assert.equal(quiet.status, 'warn');
+  assert.equal(quiet.cause, 'poor-quality');
+  const busy = qualityOutcome(samples, 'udp', {}, 40);
+  assert.equal(busy.status, 'unknown');
+  assert.match(busy.summary, /not judged, this machine was too busy .* 40 ms late/);
+  assert.equal(busy.evidence?.localDelayMs, 40);
+  // Loss is not a timing artefact: it is judged whatever the machine's load.
+  const lossy = qualityOutcome(samples.map((s, i) => (i % 4 === 0 ? -1 : s)), 'udp', {}, 40);
+  assert.equal(lossy.status, 'warn');
+  assert.match(lossy.summary, /loss 25 %/);
 });

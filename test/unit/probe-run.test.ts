@@ -169,6 +169,28 @@ test('start order: the longest budget first, then UDP probes that learn of a dro
   assert.deepEqual(rest, specs.filter((s) => rest.includes(s)), 'the others keep the plan order');
 });
 
+test('the throughput check starts only once the quality burst has ended', async () => {
+  const lab = new Lab();
+  try {
+    const https = await lab.https({ upgrade: 'accept' });
+    const stun = await lab.udpTurn({ mode: 'ok' });
+    const { options, errors } = probeOptionsFromConfig({
+      api: [], logging: [], websocket: [], certificateStatus: [], turn: [], stun: [`127.0.0.1:${stun.port}`],
+      throughput: `https://localhost:${https}/stream`, throughputSeconds: 1, proxy: 'none', timeoutMs: 1500, stunRtoMs: 50, quality: { packets: 10, intervalMs: 10 },
+    });
+    assert.deepEqual(errors, []);
+    const events: ProbeEvent[] = [];
+    const report = await runReadinessProbe({ selection: { profiles: ['opentok'], role: 'client-network' }, options: { ...options, ca: [TEST_CA] }, env: {}, onEvent: (e) => events.push(e) });
+    const at = (pred: (e: ProbeEvent) => boolean): number => events.findIndex(pred);
+    const qualityEnd = at((e) => e.type === 'result' && e.result.kind === 'quality');
+    const throughputStart = at((e) => e.type === 'start' && e.id.startsWith('throughput:'));
+    assert.ok(qualityEnd >= 0 && throughputStart > qualityEnd, events.map((e) => `${e.type} ${'id' in e ? e.id : 'result' in e ? e.result.id : ''}`).join('\n'));
+    assert.equal(report.results.find((r) => r.kind === 'throughput')?.status, 'pass');
+  } finally {
+    await lab.close();
+  }
+});
+
 test('defaults are usable without a configuration', () => {
   assert.ok(DEFAULT_PROBE_OPTIONS.concurrency > 1);
 });

@@ -1,7 +1,8 @@
 // STUN Binding over UDP (mapped address, RTT, NAT) and the quality burst.
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
-import { qualityFigures, round } from '../../core/probes/mos';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { QUALITY_THRESHOLDS, qualityFigures, round } from '../../core/probes/mos';
 import { qualityTcpFallbacks } from '../../core/probes/plan';
 import type * as net from 'node:net';
 import type { ProbeSpec, TurnTarget } from '../../core/probes/types';
@@ -54,7 +55,7 @@ export async function probeStun(spec: ProbeSpec, ctx: ProbeContext, signal: Abor
     const cause = err.probeCause === 'timeout' ? 'no-response' : err.probeCause;
     const sent = ch?.transmissions ?? 0;
     const summary = cause === 'no-response' ? `no answer over UDP to ${sent} transmission${sent === 1 ? '' : 's'} (RFC 8489 schedule): dropped by a firewall` : err.message;
-    return { status: 'fail', cause, summary, evidence: { address: r.address, port, transmissions: sent, ...err.evidence } };
+    return { status: 'fail', cause, summary, evidence: { address: r.address, port, transmissions: sent, ...(ch ? { sendTimesMs: [...ch.sendTimesMs] } : {}), ...err.evidence } };
   } finally {
     ch?.close();
   }
@@ -107,13 +108,39 @@ async function burst(
   return samples;
 }
 
-function qualityOutcome(samples: number[], transport: string, evidence: Record<string, string | number | boolean>): Outcome {
+/**
+ * How late this process's own event loop ran during the burst (99th percentile, ms): every
+ * answer is timestamped when its callback runs, so a busy machine adds its own delay to the
+ * RTTs and the jitter measured.
+ */
+export const LOCAL_DELAY_LIMIT_MS = 10;
+
+async function withLoopDelay<T>(fn: () => Promise<T>): Promise<{ value: T; loopDelayMs: number }> {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  try {
+    const value = await fn();
+    return { value, loopDelayMs: h.count > 0 ? h.percentile(99) / 1e6 : 0 };
+  } finally {
+    h.disable();
+  }
+}
+
+export function qualityOutcome(samples: number[], transport: string, evidence: Record<string, string | number | boolean>, loopDelayMs: number): Outcome {
   const q = qualityFigures(samples);
   const ev = {
     ...evidence, transport, sent: q.sent, received: q.received, lossPercent: round(q.lossPercent), rttP50: round(q.rttP50), rttP95: round(q.rttP95),
-    jitterMs: round(q.jitterMs), mos: round(q.mos, 2),
+    jitterMs: round(q.jitterMs), mos: round(q.mos, 2), localDelayMs: round(loopDelayMs),
   };
   const figures = `loss ${round(q.lossPercent)} %, RTT p50 ${round(q.rttP50)} ms / p95 ${round(q.rttP95)} ms, jitter ${round(q.jitterMs)} ms, MOS ${round(q.mos, 2)} over ${transport.toUpperCase()}`;
+  const lossy = q.lossPercent >= QUALITY_THRESHOLDS.lossPercent;
+  if (q.problems.length && !lossy && loopDelayMs >= LOCAL_DELAY_LIMIT_MS) {
+    // Over the RTT or jitter limit, but this machine itself was too busy to time the answers: not judged.
+    return {
+      status: 'unknown', summary: `${figures}: not judged, this machine was too busy to time the answers (its event loop ran up to ${round(loopDelayMs)} ms late), which inflates RTT and jitter`,
+      evidence: ev, samples,
+    };
+  }
   if (q.problems.length) return { status: 'warn', cause: 'poor-quality', summary: `${figures}: ${q.problems.join(', ')}`, evidence: ev, samples };
   return { status: 'pass', summary: figures, evidence: ev, samples };
 }
@@ -133,8 +160,9 @@ export async function probeQuality(spec: ProbeSpec, ctx: ProbeContext, signal: A
     try {
       ch = await UdpChannel.open(r.address, spec.port ?? 3478, signal);
       const c = ch;
-      udpSamples = await burst((b) => c.send(b), (tid, cb) => c.expect(tid, cb), packets, intervalMs, waitMs, silenceMs, signal);
-      if (udpSamples.some((s) => s >= 0)) return qualityOutcome(udpSamples, 'udp', { address: r.address, port: spec.port ?? 3478 });
+      const timed = await withLoopDelay(() => burst((b) => c.send(b), (tid, cb) => c.expect(tid, cb), packets, intervalMs, waitMs, silenceMs, signal));
+      udpSamples = timed.value;
+      if (udpSamples.some((s) => s >= 0)) return qualityOutcome(udpSamples, 'udp', { address: r.address, port: spec.port ?? 3478 }, timed.loopDelayMs);
       udpNote = 'no UDP answer';
     } catch (e) {
       if (e instanceof ProbeError && e.probeCause === 'cancelled') throw e;
@@ -184,9 +212,10 @@ export async function probeQuality(spec: ProbeSpec, ctx: ProbeContext, signal: A
     chan.watch((e) => {
       failure = e;
     });
-    const samples = await burst((b) => chan.send(b), (tid, cb) => chan.expect(tid, cb), packets, intervalMs, waitMs, waitMs, signal);
+    const timed = await withLoopDelay(() => burst((b) => chan.send(b), (tid, cb) => chan.expect(tid, cb), packets, intervalMs, waitMs, waitMs, signal));
+    const samples = timed.value;
     if (!samples.some((x) => x >= 0)) return { status: 'fail', cause: failure?.probeCause ?? 'no-response', summary: `${udpNote}; no STUN answer over TCP either${failure ? ` (${failure.message})` : ''}`, evidence: {} };
-    const out = qualityOutcome(samples, fallback.transport, { address: host, port: fallback.port, udp: udpNote });
+    const out = qualityOutcome(samples, fallback.transport, { address: host, port: fallback.port, udp: udpNote }, timed.loopDelayMs);
     return { ...out, summary: `${out.summary} (UDP: ${udpNote})` };
   } catch (e) {
     const err = e instanceof ProbeError ? e : new ProbeError('internal', String(e));

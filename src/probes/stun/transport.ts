@@ -45,6 +45,8 @@ export class UdpChannel {
   readonly stray: StrayCount = { garbage: 0 };
   /** Datagrams sent for the latest transaction: its retransmissions so far, answered or not. */
   transmissions = 0;
+  /** When each of them was sent, in ms after the first: the RFC 8489 schedule as it ran. */
+  sendTimesMs: number[] = [];
 
   private constructor(host: string) {
     this.socket = dgram.createSocket(isIPv6(host) ? 'udp6' : 'udp4');
@@ -125,29 +127,34 @@ export class UdpChannel {
         reject(this.failure);
         return () => undefined;
       }
-      const t0 = performance.now();
       let sent = 0;
-      let lastSend = t0;
+      let firstSend = 0;
+      let lastSend = 0;
       this.transmissions = 0;
-      const timers: NodeJS.Timeout[] = [];
+      this.sendTimesMs = [];
+      let timer: NodeJS.Timeout | undefined;
       const unexpect = this.expect(tid, (m) => {
         // Karn: with retransmissions the RTT is measured from the latest send.
-        resolve({ response: m, rttMs: performance.now() - (sent > 1 ? lastSend : t0), transmissions: sent });
+        resolve({ response: m, rttMs: performance.now() - lastSend, transmissions: sent });
       });
       this.onFailure = (e) => reject(e);
-      for (const at of sends) {
-        timers.push(
-          setTimeout(() => {
-            sent++;
-            this.transmissions = sent;
-            lastSend = performance.now();
-            this.send(request);
-          }, at),
-        );
-      }
-      timers.push(setTimeout(() => reject(new ProbeError('no-response', `no answer after ${sent} transmissions`)), giveUpAt));
+      // Each retransmission is timed from the one before it as it really went out (RTO, then
+      // doubling), so a busy event loop that delays one send does not squeeze the next interval.
+      const transmit = (): void => {
+        lastSend = performance.now();
+        if (sent === 0) firstSend = lastSend;
+        sent++;
+        this.transmissions = sent;
+        this.sendTimesMs.push(Math.round(lastSend - firstSend));
+        this.send(request);
+        timer =
+          sent < sends.length
+            ? setTimeout(transmit, sends[sent]! - sends[sent - 1]!)
+            : setTimeout(() => reject(new ProbeError('no-response', `no answer after ${sent} transmissions`)), giveUpAt - sends[sends.length - 1]!);
+      };
+      transmit();
       return () => {
-        for (const t of timers) clearTimeout(t);
+        clearTimeout(timer);
         unexpect();
         this.onFailure = undefined;
       };
