@@ -90,7 +90,9 @@ export function scenario(world: World, name: ScenarioName): Scenario {
       const { proxy: _none, ...rest } = probe;
       const url = `http://${world.proxyUser}:${world.proxyPassword}@${NET.proxy}:${PROXY_PORTS.plain}`;
       return {
-        ...base, firewall: 'proxy-only', config: cfg({ ...rest, pac: 'http://wpad.corp.example/proxy.pac' }),
+        ...base, firewall: 'proxy-only',
+        // coturn also takes plain TCP on 443: TURN over TCP through the proxy's CONNECT (to 443 only).
+        config: cfg({ ...rest, turn: [...(rest.turn as unknown[]), { host: HOSTS.turn, port: 443, transport: 'tcp' }], pac: 'http://wpad.corp.example/proxy.pac' }),
         // NO_PROXY sends the certificate-status hosts direct (where the perimeter drops them).
         env: { HTTPS_PROXY: url, NO_PROXY: 'localhost,.corp.example,.godaddy.com' },
       };
