@@ -67,6 +67,7 @@ export async function probeTurn(spec: ProbeSpec, ctx: ProbeContext, signal: Abor
   const t0 = performance.now();
   let ch: Channel | undefined;
   let udp: UdpChannel | undefined;
+  let streamCh: StreamChannel | undefined;
   try {
     if (transport === 'udp') {
       const u = await UdpChannel.open(target, port, signal);
@@ -76,6 +77,7 @@ export async function probeTurn(spec: ProbeSpec, ctx: ProbeContext, signal: Abor
       const s = await openStream(target, port, proxy, signal);
       const sock = transport === 'tls' ? (await startTls(s.socket, host, ctx.options.ca, signal)).socket : s.socket;
       const stream = new StreamChannel(sock);
+      streamCh = stream;
       ch = { transact: (b, tid, sig) => stream.transact(b, tid, sig), stray: stream.stray, close: () => stream.close() };
     }
     const first = await send(ch, METHOD.allocate, [{ type: ATTR.requestedTransport, value: requestedTransport() }], undefined, signal);
@@ -155,6 +157,10 @@ export async function probeTurn(spec: ProbeSpec, ctx: ProbeContext, signal: Abor
     const garbage = ch?.stray.garbage ?? 0;
     if (garbage > 0 && (err.probeCause === 'no-response' || err.probeCause === 'timeout')) {
       return { status: 'fail', cause: 'malformed-response', summary: `${garbage} answer${garbage === 1 ? '' : 's'} that are not valid STUN/TURN, and no valid one`, evidence: { ...base, ignoredMessages: garbage } };
+    }
+    const partial = streamCh?.pendingBytes ?? 0;
+    if (partial > 0 && (err.probeCause === 'no-response' || err.probeCause === 'timeout')) {
+      return { status: 'fail', cause: 'malformed-response', summary: `a truncated answer over ${transport.toUpperCase()} (${partial} bytes of a message that never completed), then silence`, evidence: { ...base, pendingBytes: partial } };
     }
     let cause = err.probeCause;
     let summary = err.message;

@@ -102,6 +102,10 @@ describe('hostile peers', () => {
     for (const r of report.results.filter((x) => x.kind === 'stun' || x.kind === 'turn')) {
       assert.notEqual(r.status, 'pass', `${r.label} passed against a hostile peer: ${r.summary}\n${lines}`);
     }
+    // A TCP answer that stops in the middle of a message is named as truncated, not as silence.
+    const truncated = turns.find((x) => x.label.includes(`TCP ${H}:${hostile.tcpTruncatedTurn}`));
+    assert.equal(truncated?.cause, 'malformed-response', lines);
+    assert.match(truncated?.summary ?? '', /truncated answer over TCP \(\d+ bytes of a message that never completed\)/);
     // TLS that never completes is a failure of TLS, never a pass, and says so.
     for (const r of report.results.filter((x) => x.kind === 'tls')) assert.equal(r.status, 'fail', `${r.label}: ${r.summary}`);
     assert.notEqual(report.verdict.level, 'ready', report.verdict.headline);

@@ -74,6 +74,7 @@ interface Burst {
  */
 async function burst(
   send: (b: Buffer) => void, expect: (tid: Buffer, cb: () => void) => () => void, packets: number, intervalMs: number, waitMs: number, silenceMs: number, signal: AbortSignal,
+  dead: () => boolean = () => false,
 ): Promise<number[]> {
   const samples = new Array<number>(packets).fill(-1);
   const unexpects: (() => void)[] = [];
@@ -87,13 +88,15 @@ async function burst(
         }),
       );
       send(req.bytes);
+      // A stream that failed (reset, garbage, truncated) answers nothing more.
+      if (dead()) break;
       if (i < packets - 1) await sleep(intervalMs, signal);
     }
     // Wait for stragglers, but stop early once every request is answered.
     const lastSend = performance.now();
     await abortable<void>(signal, (resolve) => {
       const poll = setInterval(() => {
-        if (samples.every((s) => s >= 0)) resolve();
+        if (samples.every((s) => s >= 0) || dead()) resolve();
         else if (performance.now() - lastSend >= silenceMs && samples.every((s) => s < 0)) resolve();
       }, 10);
       const t = setTimeout(resolve, waitMs);
@@ -212,8 +215,12 @@ export async function probeQuality(spec: ProbeSpec, ctx: ProbeContext, signal: A
     chan.watch((e) => {
       failure = e;
     });
-    const timed = await withLoopDelay(() => burst((b) => chan.send(b), (tid, cb) => chan.expect(tid, cb), packets, intervalMs, waitMs, waitMs, signal));
+    const timed = await withLoopDelay(() => burst((b) => chan.send(b), (tid, cb) => chan.expect(tid, cb), packets, intervalMs, waitMs, waitMs, signal, () => failure !== undefined));
     const samples = timed.value;
+    if (failure && samples.some((x) => x < 0) && samples.some((x) => x >= 0)) {
+      // Unanswered requests of a stream that failed are not packet loss: the path itself broke.
+      return { status: 'fail', cause: failure.probeCause, summary: `${udpNote}; the ${fallback.transport.toUpperCase()} connection failed during the burst (${failure.message})`, evidence: { address: host, port: fallback.port } };
+    }
     if (!samples.some((x) => x >= 0)) return { status: 'fail', cause: failure?.probeCause ?? 'no-response', summary: `${udpNote}; no STUN answer over TCP either${failure ? ` (${failure.message})` : ''}`, evidence: {} };
     const out = qualityOutcome(samples, fallback.transport, { address: host, port: fallback.port, udp: udpNote }, timed.loopDelayMs);
     return { ...out, summary: `${out.summary} (UDP: ${udpNote})` };

@@ -197,6 +197,11 @@ export class StreamChannel {
     socket.on('close', () => this.fail(new ProbeError(this.buf.length ? 'malformed-response' : 'reset', this.buf.length ? 'the server closed the connection in the middle of a message (truncated answer)' : 'the server closed the connection')));
   }
 
+  /** Bytes of an incomplete message received and not yet framed: a truncated answer when nothing follows. */
+  get pendingBytes(): number {
+    return this.buf.length;
+  }
+
   private fail(e: ProbeError): void {
     if (this.failure) return;
     this.failure = e;
