@@ -141,6 +141,8 @@ export async function benchVscode(options: VscodeBenchOptions = {}): Promise<Vsc
     const lastRule = LINES - 2;
     await wb.until('the first diagnostics', async () => ((await wb.statusText()).includes('problem') ? true : undefined), 60_000);
 
+    // The workbench's problem counter, which the observer below watches.
+    await cs.page.waitForSelector('[id="status.problems"]', { timeout: 60_000 });
     await cs.page.evaluate(() => {
       const w = window as unknown as { __bench: { key: number[]; markers: number[] } };
       w.__bench = { key: [], markers: [] };
