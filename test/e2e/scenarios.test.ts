@@ -404,6 +404,18 @@ describe('probe in simulated networks', () => {
     assert.ok(r.report.verdict.problems.some((p) => p.requirementId === 'dns-resolution' && p.severity === 'error'), r.explain);
   });
 
+  test('a resolver that answers REFUSED: blocked, the refusal named', async (t) => {
+    const r = await probe(t, 'dns-refused');
+    if (!r) return;
+    assert.equal(r.report.verdict.level, 'blocked', r.explain);
+    assert.match(r.report.verdict.headline, /names do not resolve \(dns-refused\)/);
+    const dns = one(r, (x) => x.kind === 'dns' && x.label === `DNS ${HOSTS.api}`);
+    assert.equal(dns.cause, 'dns-refused', r.explain);
+    assert.match(dns.summary, /refused to answer/);
+    // Nothing else is tried against an address it does not have: the other probes say why they did not run.
+    assert.ok(resultsOf(r.report, (x) => x.kind === 'tcp').every((x) => x.status === 'unknown' && x.cause === 'dns-refused'), r.explain);
+  });
+
   test('DNS sinkhole (0.0.0.0) for the platform names: blocked, sinkhole named', async (t) => {
     const r = await probe(t, 'dns-sinkhole');
     if (!r) return;
@@ -479,7 +491,7 @@ describe('probe in simulated networks', () => {
 
   test('in JSON mode the CLI prints the report and nothing else: no warning on stderr in any scenario', (t) => {
     if (!e2eOrSkip(t) || !world) return;
-    assert.ok(stderrOf.size >= 16, `only ${stderrOf.size} scenarios ran`);
+    assert.ok(stderrOf.size >= 19, `only ${stderrOf.size} scenarios ran`);
     const noisy = [...stderrOf].filter(([, err]) => err.trim() !== '').map(([n, err]) => `${n}: ${err.trim().split('\n')[0]}`);
     assert.deepEqual(noisy, []);
   });

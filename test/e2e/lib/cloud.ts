@@ -124,13 +124,14 @@ export async function startCloud(ns: string, dir: string, ca: Ca, mitm: Ca, serv
     // dnsmasq: the most specific --address wins, so the platform's other names fall back to the web host.
     dns('dnsmasq', NET.dns, [...PLATFORM_DOMAINS.map((d) => `/${d}/${NET.web}`), ...names.map(([n, ip]) => `/${n}/${ip}`)]);
     dns('dnsmasq-nxdomain', NET.dnsNxdomain, [...PLATFORM_DOMAINS.map((d) => `/${d}/`), ...names.filter(([n]) => !PLATFORM_DOMAINS.some((d) => n.endsWith(`.${d}`))).map(([n, ip]) => `/${n}/${ip}`)]);
+    dns('dnsmasq-refused', NET.dnsRefused, []);
     dns('dnsmasq-sinkhole', NET.dnsSinkhole, [...PLATFORM_DOMAINS.map((d) => `/${d}/0.0.0.0`), ...names.filter(([n]) => !PLATFORM_DOMAINS.some((d) => n.endsWith(`.${d}`))).map(([n, ip]) => `/${n}/${ip}`)]);
 
     const squid = startSquid(dir, ca, mitm, secrets, (argv) => start('squid', argv));
 
     const want = [
       `${NET.turn}:3478`, `${NET.turn}:5349`, `${NET.turn}:443`, `${NET.turnAlt}:3478`, `${NET.media}:${MEDIA_STUN_PORT}`, `${NET.web}:443`, `${NET.web}:80`, `${NET.hostile}:443`,
-      `${NET.dns}:53`, `${NET.dnsNxdomain}:53`, `${NET.dnsSinkhole}:53`,
+      `${NET.dns}:53`, `${NET.dnsNxdomain}:53`, `${NET.dnsSinkhole}:53`, `${NET.dnsRefused}:53`,
       `${NET.proxy}:${PROXY_PORTS.plain}`, `${NET.proxy}:${PROXY_PORTS.auth}`, `${NET.proxy}:${PROXY_PORTS.bump}`, `${NET.proxy}:${PROXY_PORTS.narrow}`,
     ];
     await until(

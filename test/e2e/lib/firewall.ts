@@ -26,7 +26,7 @@ export type FirewallProfile =
   /** Nothing filtered, but UDP from the client is source-NATed to NET.natPublic, as a NAT gateway would. */
   | 'udp-nat';
 
-const RESOLVERS = [NET.dns, NET.dnsNxdomain, NET.dnsSinkhole];
+const RESOLVERS = [NET.dns, NET.dnsNxdomain, NET.dnsSinkhole, NET.dnsRefused];
 
 export function firewallRules(profile: FirewallProfile, link: string): string {
   const i = `-A INPUT -i ${link}`;

@@ -29,7 +29,8 @@ export type ScenarioName =
   | 'host-udp-dropped'
   | 'proxy-narrow'
   | 'tls-wrong-host'
-  | 'tls-expired';
+  | 'tls-expired'
+  | 'dns-refused';
 
 export interface Scenario {
   readonly name: ScenarioName;
@@ -122,6 +123,8 @@ export function scenario(world: World, name: ScenarioName): Scenario {
       const { dnsServers: _drop, ...rest } = probe;
       return { ...base, resolver: NET.dnsNxdomain, firewall: 'open', config: cfg(rest) };
     }
+    case 'dns-refused':
+      return { ...base, resolver: NET.dnsRefused, firewall: 'open', config: cfg({ ...probe, dnsServers: [NET.dnsRefused] }) };
     case 'dns-sinkhole':
       return { ...base, resolver: NET.dnsSinkhole, firewall: 'open', config: cfg({ ...probe, dnsServers: [NET.dnsSinkhole] }) };
     case 'custom-turn-right':

@@ -27,6 +27,8 @@ export const NET = {
   dnsNxdomain: '198.51.100.54',
   /** dnsmasq answering 0.0.0.0 (a sinkhole) for the platform's domains. */
   dnsSinkhole: '198.51.100.55',
+  /** dnsmasq with no answers and no upstream: it answers REFUSED. */
+  dnsRefused: '198.51.100.56',
   /** The public address of the simulated NAT (never assigned: only a source the cloud sees). */
   natPublic: '198.51.100.99',
   /** Extra addresses for hostile peers inside the cloud. */
@@ -115,7 +117,7 @@ export function createTopology(): Topology {
     inClient('ip', 'link', 'set', 'lo', 'up');
     inCloud('ip', 'link', 'set', 'lo', 'up');
     inClient('ip', 'addr', 'add', `${NET.client}/${NET.prefix}`, 'dev', vethClient);
-    for (const ip of [NET.gateway, NET.web, NET.turn, NET.turnAlt, NET.media, NET.proxy, NET.dns, NET.dnsNxdomain, NET.dnsSinkhole, NET.hostile]) {
+    for (const ip of [NET.gateway, NET.web, NET.turn, NET.turnAlt, NET.media, NET.proxy, NET.dns, NET.dnsNxdomain, NET.dnsSinkhole, NET.dnsRefused, NET.hostile]) {
       // nodad: the addresses are usable at once.
       inCloud('ip', 'addr', 'add', `${ip}/${NET.prefix}`, 'dev', vethCloud);
     }
