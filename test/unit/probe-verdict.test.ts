@@ -143,6 +143,12 @@ test('platform names not resolving blocks with the DNS cause', () => {
   assert.ok(v.problems.some((p) => p.requirementId === 'dns-resolution' && p.remediation?.snippets.some((s) => /--dport 53/.test(s.code))));
 });
 
+test('a quality burst that could not be judged leaves the path\'s verdict, and says so', () => {
+  const v = synthesizeVerdict({ specs, results: results({ quality: { status: 'unknown' } }) });
+  assert.equal(v.level, 'ready');
+  assert.match(v.headline, /^Ready: full quality over UDP \(direct media\); the quality burst could not be judged\.$/);
+});
+
 test('poor quality over UDP degrades', () => {
   const v = synthesizeVerdict({ specs, results: results({ quality: { status: 'warn', cause: 'poor-quality' } }) });
   assert.equal(v.level, 'degraded');

@@ -154,6 +154,8 @@ export function synthesizeVerdict(input: VerdictInput): ProbeVerdict {
         ? 'Ready: full quality over UDP (direct media).'
         : `Ready: full quality over UDP, relayed through TURN on UDP 3478${mediaRangeBlocked ? '; direct UDP to the media ports (1025-65535) is blocked' : ''}.`;
     if (viaProxy) headline = headline.replace(/\.$/, '; signalling goes through the proxy.');
+    // The path is proven; its quality was measured but could not be judged (see the burst's result).
+    if (quality?.status === 'unknown') headline = headline.replace(/\.$/, '; the quality burst could not be judged.');
   }
 
   const proxied = (r: ProbeResult): boolean => r.kind === 'tcp' && essential.some((e) => works(e) && specById.get(e.id)?.viaProxy && specById.get(e.id)?.host === specById.get(r.id)?.host);
