@@ -6,7 +6,7 @@ import { HOSTS, TURN_REALM } from './lib/cloud';
 import { run } from './lib/exec';
 import { e2eOrSkip, missingPrerequisites } from './lib/prereq';
 import { stunRequest } from './lib/stun';
-import { MEDIA_STUN_PORT, NET, PROXY_PORTS } from './lib/topology';
+import { MEDIA_STUN_PORT, NET, PROXY_PORTS, TCP_CAUSE_PORTS } from './lib/topology';
 import { startWorld, type World } from './lib/world';
 
 describe('simulated network', () => {
@@ -40,6 +40,37 @@ describe('simulated network', () => {
     assert.equal(await q(NET.dnsSinkhole, HOSTS.logging), '0.0.0.0');
     // The client's system resolver (resolv.conf of the namespace) points at dnsmasq.
     assert.equal(await nodeIn(world, `require('node:dns').lookup('${HOSTS.anvil}',(e,a)=>console.log(e?e.code:a))`), NET.web);
+  });
+
+  test('the REFUSED resolver refuses; the expired listener serves a certificate that expired', async (t) => {
+    if (!e2eOrSkip(t) || !world) return;
+    world.firewall('open');
+    const refused = await nodeIn(world, `const r=new (require('node:dns').Resolver)({timeout:1000,tries:1});r.setServers(['${NET.dnsRefused}']);r.resolve4('${HOSTS.api}',(e,a)=>console.log(e?e.code:a.join(',')))`);
+    assert.equal(refused, 'EREFUSED');
+    const expired = await nodeIn(
+      world,
+      `const s=require('node:tls').connect({host:'${NET.hostile}',port:443,servername:'${HOSTS.expired}',ca:require('node:fs').readFileSync('${world.ca.cert}')},()=>{console.log(s.getPeerCertificate().valid_to);s.destroy()});s.on('error',(e)=>{console.log(e.code);});`,
+    );
+    assert.equal(expired, 'CERT_HAS_EXPIRED');
+  });
+
+  test('the perimeter rejects with a reset, rejects with ICMP host-unreachable, drops; the NAT maps another address', async (t) => {
+    if (!e2eOrSkip(t) || !world) return;
+    world.firewall('open');
+    const tcp = (port: number): Promise<string> =>
+      nodeIn(world!, `const s=require('node:net').connect(${port},'${NET.hostile}');s.setTimeout(1000,()=>{console.log('timeout');s.destroy()});s.on('connect',()=>{console.log('open');s.destroy()});s.on('error',(e)=>console.log(e.code))`);
+    assert.equal(await tcp(TCP_CAUSE_PORTS.refused), 'ECONNREFUSED');
+    assert.equal(await tcp(TCP_CAUSE_PORTS.unreachable), 'EHOSTUNREACH');
+    assert.equal(await tcp(TCP_CAUSE_PORTS.dropped), 'timeout');
+    world.firewall('udp-nat');
+    const mapped = await nodeIn(
+      world,
+      `const d=require('node:dgram').createSocket('udp4');const m=Buffer.alloc(20);m.writeUInt16BE(1,0);m.writeUInt32BE(0x2112a442,4);require('node:crypto').randomBytes(12).copy(m,8);
+       d.on('message',(b)=>{let o=20;while(o+4<=b.length){const t=b.readUInt16BE(o),l=b.readUInt16BE(o+2);if(t===0x20){clearTimeout(w);console.log([b[o+8]^0x21,b[o+9]^0x12,b[o+10]^0xa4,b[o+11]^0x42].join('.'));d.close();return;}o+=4+l+((4-l%4)%4);}});
+       const w=setTimeout(()=>{console.log('timeout');d.close()},1500);d.send(m,3478,'${NET.turn}');`,
+    );
+    assert.equal(mapped, NET.natPublic);
+    world.firewall('open');
   });
 
   test('HTTPS with the test CA and a WebSocket upgrade answered 101', async (t) => {
@@ -93,6 +124,13 @@ describe('simulated network', () => {
     assert.match(await connect(PROXY_PORTS.plain), new RegExp(`200 .*\\| ${world.ca.name}$`));
     assert.match(await connect(PROXY_PORTS.auth), /^HTTP\/1\.1 407 /);
     assert.match(await connect(PROXY_PORTS.bump), new RegExp(`200 .*\\| ${world.mitmCa.name}$`));
+    // The allow-list port tunnels to the API hosts and refuses the rest of the platform.
+    assert.match(await connect(PROXY_PORTS.narrow), new RegExp(`200 .*\\| ${world.ca.name}$`));
+    const narrowSignalling = await nodeIn(
+      world,
+      `const s=require('node:net').connect(${PROXY_PORTS.narrow},'${NET.proxy}',()=>s.write('CONNECT ${HOSTS.signalling}:443 HTTP/1.1\\r\\nHost: ${HOSTS.signalling}:443\\r\\n\\r\\n'));s.once('data',(d)=>{console.log(d.toString().split('\\r\\n')[0]);s.destroy();});`,
+    );
+    assert.match(narrowSignalling, /^HTTP\/1\.1 403 /);
     // Direct egress is dropped in this profile.
     const direct = await nodeIn(world, `const s=require('node:net').connect(443,'${NET.web}');s.setTimeout(800,()=>{console.log('timeout');s.destroy()});s.on('connect',()=>{console.log('open');s.destroy()});s.on('error',(e)=>console.log(e.code))`);
     assert.equal(direct, 'timeout');
