@@ -175,6 +175,10 @@ describe('probe in simulated networks', () => {
       // No waiting for the timeout: the refusal to send is immediate.
       assert.ok(x.durationMs < 1000, r.explain);
     }
+    // The quality burst measured over TCP instead, and says why UDP gave nothing.
+    const q = one(r, (x) => x.kind === 'quality');
+    assert.equal(q.evidence.transport, 'tcp', r.explain);
+    assert.match(q.summary, /UDP: no UDP answer: this machine's own firewall blocks the datagram \(EPERM on send\)/, r.explain);
   });
 
   test('UDP 3478 open, high UDP ports dropped: relayed through TURN on UDP 3478, media range named', async (t) => {

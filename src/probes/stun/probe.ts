@@ -166,7 +166,7 @@ export async function probeQuality(spec: ProbeSpec, ctx: ProbeContext, signal: A
       const timed = await withLoopDelay(() => burst((b) => c.send(b), (tid, cb) => c.expect(tid, cb), packets, intervalMs, waitMs, silenceMs, signal));
       udpSamples = timed.value;
       if (udpSamples.some((s) => s >= 0)) return qualityOutcome(udpSamples, 'udp', { address: r.address, port: spec.port ?? 3478 }, timed.loopDelayMs);
-      udpNote = 'no UDP answer';
+      udpNote = ch.failed ? `no UDP answer: ${ch.failed.message}` : 'no UDP answer';
     } catch (e) {
       if (e instanceof ProbeError && e.probeCause === 'cancelled') throw e;
       udpNote = e instanceof Error ? e.message : String(e);

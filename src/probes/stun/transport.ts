@@ -43,6 +43,11 @@ export class UdpChannel {
   private failure: ProbeError | undefined;
   private onFailure: ((e: ProbeError) => void) | undefined;
   readonly stray: StrayCount = { garbage: 0 };
+  /** Why the channel failed (ICMP unreachable, a local firewall refusing to send…), if it did. */
+  get failed(): ProbeError | undefined {
+    return this.failure;
+  }
+
   /** Datagrams sent for the latest transaction: its retransmissions so far, answered or not. */
   transmissions = 0;
   /** When each of them was sent, in ms after the first: the RFC 8489 schedule as it ran. */
