@@ -443,7 +443,7 @@ function parseAddressList(t: Token, problems: SpecProblem[], uncertain: Uncertai
 /** "443", "1024:65535", ":1023", "https"; with `list`, comma-separated ("80,443,1000:2000"). */
 export function parsePortList(t: Token, list: boolean, problems: SpecProblem[]): IntervalSet | undefined {
   const parts = list ? t.value.split(',') : [t.value];
-  const ranges: [bigint, bigint][] = [];
+  const ranges: [number, number][] = [];
   for (const part of parts) {
     const m = /^([^:]*)(?::([^:]*))?$/.exec(part);
     const lo = m ? portNumber(m[1]!, 0) : undefined;
@@ -453,9 +453,9 @@ export function parsePortList(t: Token, list: boolean, problems: SpecProblem[]):
       return undefined;
     }
     // iptables swaps a reversed range (iptables-extensions(8), tcp --dport).
-    ranges.push(lo <= hi ? [BigInt(lo), BigInt(hi)] : [BigInt(hi), BigInt(lo)]);
+    ranges.push(lo <= hi ? [lo, hi] : [hi, lo]);
   }
-  return IntervalSet.fromIntervals(ranges);
+  return IntervalSet.fromNumberIntervals(ranges);
 }
 
 function portNumber(text: string, empty: number): number | undefined {
