@@ -92,12 +92,48 @@ function statesOf(policy: Policy, ctx: FlowContext): FlowContext['state'][] {
   return ctx.direction !== 'egress' || ctx.state || !testsState(policy) ? [ctx.state] : ['new', 'established'];
 }
 
+/** A requirement's flows under one configuration, computed once per configuration. */
+const CONTEXTS = new WeakMap<ReadinessConfig, WeakMap<Requirement, FlowContext[]>>();
+function contextsOf(req: Requirement, config: ReadinessConfig): FlowContext[] {
+  let byReq = CONTEXTS.get(config);
+  if (!byReq) {
+    byReq = new WeakMap();
+    CONTEXTS.set(config, byReq);
+  }
+  let list = byReq.get(req);
+  if (!list) {
+    list = flowContexts(req, config);
+    byReq.set(req, list);
+  }
+  return list;
+}
+
+/**
+ * The space depends on the policy only through what selects requirements and states
+ * (direction, statefulness, family, whether rules test the state): policies alike in
+ * those share it, as the many small policies of a cluster do.
+ */
+const SPACES = new WeakMap<ReadinessConfig, WeakMap<readonly Requirement[], Map<string, EvaluationSpace>>>();
+
 /** What the requirements ask of a policy, so that each key is evaluated once over all of it. */
 export function evaluationSpace(policy: Policy, reqs: readonly Requirement[], config: ReadinessConfig): EvaluationSpace {
+  const shape = `${policy.direction}|${policy.stateful}|${policy.family}|${testsState(policy)}`;
+  let byReqs = SPACES.get(config);
+  if (!byReqs) {
+    byReqs = new WeakMap();
+    SPACES.set(config, byReqs);
+  }
+  let byShape = byReqs.get(reqs);
+  if (!byShape) {
+    byShape = new Map();
+    byReqs.set(reqs, byShape);
+  }
+  const known = byShape.get(shape);
+  if (known) return known;
   const space = new Map<string, { ports: IntervalSet; addrs: IntervalSet }>();
   for (const req of reqs) {
     if (!appliesTo(req, policy)) continue;
-    for (const ctx of flowContexts(req, config)) {
+    for (const ctx of contextsOf(req, config)) {
       for (const state of statesOf(policy, ctx)) {
         const key = evaluationKey(ctx, state);
         const cur = space.get(key);
@@ -106,6 +142,7 @@ export function evaluationSpace(policy: Policy, reqs: readonly Requirement[], co
       }
     }
   }
+  byShape.set(shape, space);
   return space;
 }
 
@@ -251,7 +288,7 @@ export function checkRequirement(
   config: ReadinessConfig,
   space?: EvaluationSpace,
 ): Finding | undefined {
-  const outcomes = flowContexts(req, config)
+  const outcomes = contextsOf(req, config)
     .map((ctx) => evaluateContext(policy, ctx, space))
     .filter((o): o is FlowOutcome => !!o);
   if (outcomes.length === 0) return undefined;
