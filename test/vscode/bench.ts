@@ -3,7 +3,8 @@
 //   opening a file activates the extension in an idle workbench;
 // - edit to diagnostics: from the keystroke (a keydown listener in the page) to the
 //   workbench's problem counter changing, on a 2,000-line iptables-save file, less
-//   the debounce the extension waits before linting;
+//   the debounce the extension waits before linting (after two edits that are
+//   reported apart: V8 is still optimising the linter then);
 // - the size of the shipped bundle.
 // Used by the benchmark runner: import { benchVscode } from '../test/vscode/bench'.
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -20,14 +21,19 @@ export interface VscodeBench {
   readonly debounceMs: number;
   /** Keystroke to updated diagnostics, debounce included, per sample. */
   readonly editToDiagnosticsMs: readonly number[];
+  /** The same for the first edits, not in the samples: the linter's code is still being optimised by V8 then. */
+  readonly warmupEditsMs: readonly number[];
   /** Median of the samples less the debounce. */
   readonly afterDebounceMs: number;
   readonly lines: number;
+  /** Every JavaScript file the installed extension ships (dist/, webview page included). */
   readonly bundleBytes: number;
+  readonly bundleFiles: Readonly<Record<string, number>>;
 }
 
 const DEBOUNCE_MS = 300;
 const LINES = 2000;
+const WARMUP_EDITS = 2;
 
 /**
  * A 2,000-line iptables-save file shaped like a gateway's egress rules (a few dozen
@@ -151,7 +157,7 @@ export async function benchVscode(options: VscodeBenchOptions = {}): Promise<Vsc
       new MutationObserver(() => w.__bench.markers.push(performance.now())).observe(counter, { subtree: true, childList: true, characterData: true });
     });
     const times: number[] = [];
-    for (let i = 0; i < samples; i++) {
+    for (let i = 0; i < WARMUP_EDITS + samples; i++) {
       await wb.goTo(lastRule, 1);
       // Commenting the last rule out and back in flips the UDP requirements each time.
       await cs.page.evaluate(() => {
@@ -170,18 +176,25 @@ export async function benchVscode(options: VscodeBenchOptions = {}): Promise<Vsc
       await cs.page.waitForTimeout(DEBOUNCE_MS + 200);
     }
     const bundleDir = readdirSync(cs.extensionsDir).find((d) => d.startsWith('opentok-readiness.opentok-readiness-'));
-    // The whole shipped JavaScript: extension.js, and services.js when the build splits it off.
-    const dist = bundleDir ? join(cs.extensionsDir, bundleDir, 'dist') : undefined;
-    const bundleBytes = dist ? readdirSync(dist).filter((f) => f.endsWith('.js')).reduce((n, f) => n + statSync(join(dist, f)).size, 0) : NaN;
+    if (!bundleDir) throw new Error(`the extension is not in ${cs.extensionsDir}`);
+    // The whole shipped JavaScript: extension.js, services.js and the panel's page script.
+    const dist = join(cs.extensionsDir, bundleDir, 'dist');
+    const bundleFiles = Object.fromEntries(
+      (readdirSync(dist, { recursive: true }) as string[]).filter((f) => f.endsWith('.js')).map((f) => [`dist/${f}`, statSync(join(dist, f)).size]),
+    );
+    const bundleBytes = Object.values(bundleFiles).reduce((n, b) => n + b, 0);
+    const measured = times.slice(WARMUP_EDITS);
     return {
       activationMs: median(activation),
       activationMinMs: Math.min(...activation),
       activationSamplesMs: activation,
       debounceMs: DEBOUNCE_MS,
-      editToDiagnosticsMs: times,
-      afterDebounceMs: Math.max(0, median(times) - DEBOUNCE_MS),
+      editToDiagnosticsMs: measured,
+      warmupEditsMs: times.slice(0, WARMUP_EDITS),
+      afterDebounceMs: Math.max(0, median(measured) - DEBOUNCE_MS),
       lines: LINES,
       bundleBytes,
+      bundleFiles,
     };
   } finally {
     await cs.stop();
@@ -191,7 +204,13 @@ export async function benchVscode(options: VscodeBenchOptions = {}): Promise<Vsc
 export function formatVscodeBench(b: VscodeBench): string {
   return [
     `VS Code (code-server) activation: ${b.activationMs} ms median of ${b.activationSamplesMs.join(', ')} ms (target < 50 ms)`,
-    `edit to diagnostics on a ${b.lines}-line file: ${b.editToDiagnosticsMs.join(', ')} ms with a ${b.debounceMs} ms debounce; ${b.afterDebounceMs.toFixed(0)} ms after the debounce (median; target < 100 ms)`,
-    `shipped JavaScript (dist/*.js): ${(b.bundleBytes / 1024).toFixed(1)} KiB (limit 1024 KiB, WebAssembly grammars aside)`,
+    `edit to diagnostics on a ${b.lines}-line file: ${b.editToDiagnosticsMs.join(', ')} ms with a ${b.debounceMs} ms debounce (first edits ${b.warmupEditsMs.join(', ')} ms); ${b.afterDebounceMs.toFixed(0)} ms after the debounce (median; target < 100 ms)`,
+    `shipped JavaScript: ${(b.bundleBytes / 1024).toFixed(1)} KiB (${bundleBreakdown(b)}; limit 1024 KiB, WebAssembly grammars aside)`,
   ].join('\n');
+}
+
+export function bundleBreakdown(b: VscodeBench): string {
+  return Object.entries(b.bundleFiles)
+    .map(([f, n]) => `${f} ${(n / 1024).toFixed(1)} KiB`)
+    .join(', ');
 }
