@@ -109,3 +109,14 @@ test('the allowed-IP list decides platform flows exactly; resolvers decide DNS e
   assert.equal(r2.findings.find((f) => f.ruleId === 'udp-3478')?.verdict, 'unmet');
   assert.equal(r2.findings.find((f) => f.ruleId === 'dns-resolution')?.verdict, 'unmet');
 });
+
+test('the probe section is described by the schema: a wrong type is reported at its value', () => {
+  const text = ['probe:', '  timeoutMs: fast', '  quality: { packets: 5000 }', '  api: https://api.example.test/', '  turn:', '    - turn:turn.example.test:3478?transport=tcp', '    - { host: turn.example.test, port: 443, transport: tls }'].join('\n');
+  const { findings } = parseConfigText('/w/c.yaml', text, noFiles);
+  const at = (line: number): string[] => findings.filter((f) => f.range.start.line === line).map((f) => f.message);
+  assert.match(at(2).join(), /probe.timeoutMs must be integer/);
+  assert.deepEqual(findings.find((f) => f.range.start.line === 2)?.range, { start: { line: 2, column: 14 }, end: { line: 2, column: 18 } });
+  assert.match(at(3).join(), /probe.quality.packets must be <= 1000/);
+  // Well-formed targets raise nothing.
+  assert.deepEqual([...at(4), ...at(6), ...at(7)], []);
+});
