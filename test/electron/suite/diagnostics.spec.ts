@@ -20,6 +20,19 @@ suite('diagnostics', () => {
     });
   }
 
+  test('a diagnostic covers exactly the deciding rule', async () => {
+    const doc = await open('firewall/egress.rules');
+    const ds = await diagnosticsWhere(doc.uri, (d) => d.some((x) => codeOf(x) === 'udp-3478'));
+    const udp = ds.find((x) => codeOf(x) === 'udp-3478')!;
+    assert.equal(doc.getText(udp.range), '-A OUTPUT -j DROP');
+    assert.equal(udp.source, 'opentok-readiness');
+    assert.equal(udp.severity, vscode.DiagnosticSeverity.Warning);
+    const related = udp.relatedInformation ?? [];
+    assert.equal(related.length, 1);
+    assert.equal(related[0]!.location.uri.toString(), doc.uri.toString());
+    assert.equal(doc.lineAt(related[0]!.location.range.start.line).text, ':OUTPUT DROP [0:0]');
+  });
+
   test('an edit is linted again after the pause, without saving', async () => {
     const doc = await open('firewall/egress.rules');
     const line = doc.getText().split('\n').indexOf('-A OUTPUT -j DROP');
