@@ -146,7 +146,11 @@ function formatV4(n: bigint): string {
 function formatV6(n: bigint): string {
   const groups: string[] = [];
   for (let s = 112n; s >= 0n; s -= 16n) groups.push(((n >> s) & 0xffffn).toString(16));
-  // Compress the longest run of zero groups (RFC 5952).
+  return joinIpv6Groups(groups);
+}
+
+/** Eight hexadecimal groups as IPv6 text, the longest run of two or more zero groups written "::" (RFC 5952). */
+export function joinIpv6Groups(groups: readonly string[]): string {
   let bestStart = -1;
   let bestLen = 0;
   for (let i = 0; i < 8; ) {

@@ -3,6 +3,7 @@
 // Decoding never throws: a peer's bytes are untrusted.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
+import { joinIpv6Groups } from '../../core/model/addresses';
 
 export const MAGIC_COOKIE = 0x2112a442;
 export const HEADER_LENGTH = 20;
@@ -180,24 +181,7 @@ function ipText(b: Buffer): string {
   if (b.length === 4) return [...b].join('.');
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(b.readUInt16BE(i).toString(16));
-  // Longest run of zero groups becomes "::" (RFC 5952).
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (best < 0) return groups.join(':');
-  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+  return joinIpv6Groups(groups);
 }
 
 /** RFC 8489 section 14.2: XOR-MAPPED-ADDRESS (also XOR-RELAYED-ADDRESS, RFC 8656). */
