@@ -197,6 +197,9 @@ function evaluateStates(policy: Policy, ctx: FlowContext, universe: IntervalSet,
   const later = evaluateWhole(policy, ctx, 'established', space);
   const a = restrict(first, ctx.remotePorts, universe);
   const b = restrict(later, ctx.remotePorts, universe);
+  // Commonly one state passes everything (an ESTABLISHED rule first): the other decides alone.
+  if (b.blocked.isEmpty() && b.unknown.isEmpty()) return { pieces: [...first.pieces, ...later.pieces], cls: a, laterOnly: Region.EMPTY };
+  if (a.blocked.isEmpty() && a.unknown.isEmpty()) return { pieces: [...first.pieces, ...later.pieces], cls: b, laterOnly: b.blocked };
   const allowed = a.allowed.intersect(b.allowed);
   const blocked = a.blocked.union(b.blocked);
   const U = Region.box(ctx.remotePorts, universe);
@@ -215,9 +218,9 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
   let partialNote: Map<string, string> | undefined;
   if (!exact) {
     // Host names: a port counts only when every address the hosts could have is decided alike.
-    const all = U.ports();
-    const metPorts = all.subtract(U.subtract(allowed).ports());
-    const blockedPorts = all.subtract(U.subtract(blocked).ports());
+    // Both regions lie in U, so a port is decided when its segment holds every address.
+    const metPorts = allowed.portsWhere((a) => a.covers(universe));
+    const blockedPorts = blocked.portsWhere((a) => a.covers(universe));
     allowed = U.intersectBox(metPorts, universe);
     blocked = U.intersectBox(blockedPorts, universe);
     unknown = U.subtract(allowed).subtract(blocked);

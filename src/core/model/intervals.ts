@@ -160,18 +160,23 @@ export class IntervalSet {
       const [lo, hi] = b[0]!;
       // Enclosed: the set itself.
       if (a[0]![0] >= lo && a[a.length - 1]![1] <= hi) return this;
-      if (a.length > 2) {
-        // One interval against many: only the intervals it meets are looked at.
-        const [i, j] = span(a, lo, hi);
-        if (i === j) return IntervalSet.EMPTY;
-        const mid = a.slice(i, j) as Pair[];
-        const first = mid[0]!;
-        if (first[0] < lo) mid[0] = [lo, first[1] < hi ? first[1] : hi];
-        const last = mid[mid.length - 1]!;
-        if (last[1] > hi) mid[mid.length - 1] = [last[0], hi];
-        return IntervalSet.make(mid, small);
-      }
     }
+    if (a.length > 2 && a.length > 4 * b.length) {
+      // A few intervals against many: for each, only the intervals it meets are looked at.
+      const out: Pair[] = [];
+      for (const [lo, hi] of b) {
+        const [i, j] = span(a, lo, hi);
+        if (i === j) continue;
+        const from = out.length;
+        for (let k = i; k < j; k++) out.push(a[k] as Pair);
+        const first = out[from]!;
+        if (first[0] < lo) out[from] = [lo, first[1] < hi ? first[1] : hi];
+        const last = out[out.length - 1]!;
+        if (last[1] > hi) out[out.length - 1] = [last[0], hi];
+      }
+      return IntervalSet.make(out, small);
+    }
+    if (b.length > 2 && b.length > 4 * a.length) return other.intersect(this);
     const out: Pair[] = [];
     let i = 0;
     let j = 0;

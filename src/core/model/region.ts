@@ -26,6 +26,11 @@ export class Region {
     return this.segments.length === 0;
   }
 
+  /** Ports whose address set passes the test. */
+  portsWhere(test: (addrs: IntervalSet) => boolean): IntervalSet {
+    return IntervalSet.fromNumberIntervals(this.segments.filter((s) => test(s.addrs)).map((s) => [s.lo, s.hi] as const));
+  }
+
   /** Ports for which at least one address is in the region. */
   ports(): IntervalSet {
     return IntervalSet.fromNumberIntervals(this.segments.map((s) => [s.lo, s.hi] as const));
