@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkRequirement, evaluationSpace } from '../../src/core/analysis/check';
+import { lintText } from '../../src/core/analysis/lint';
 import { parseConfigText } from '../../src/core/config/load';
 import { DEFAULT_CONFIG, type ReadinessConfig } from '../../src/core/config/types';
 import { iptablesSave } from '../../src/core/formats/iptables';
@@ -32,4 +33,19 @@ test('one parsed policy checked under two configurations answers for each', () =
   assert.equal(verdictUnder(DEFAULT_CONFIG), 'unknown');
   // Without a prepared space the requirement is evaluated alone, with the same answer.
   assert.equal(checkRequirement(file, iptablesSave, output, dns, withResolvers('10.0.0.53'))?.verdict, 'met');
+});
+
+test('hundreds of alike undecided rules give a short message: each reason once with its lines, the rest counted', () => {
+  const rules = Array.from({ length: 300 }, (_, i) => `-A OUTPUT -o eth${i % 2} -s 10.${i >> 8}.${i & 255}.0/24 -p udp -m udp --dport ${2000 + i}:65535 -j ACCEPT`);
+  const text = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT DROP [0:0]', ...rules, 'COMMIT', ''].join('\n');
+  const res = lintText({ path: '/etc/iptables/rules.v4', text }, DEFAULT_CONFIG, 'iptables-save');
+  const media = res.findings.find((f) => f.ruleId === 'udp-media-range')!;
+  assert.equal(media.verdict, 'unmet', media.message);
+  const gap = media.unknown!.find((g) => g.text.startsWith('UDP 2000'))!;
+  // Two interface reasons, each with all its lines summed up, then per-rule address reasons up to the limit, then a count.
+  assert.ok(gap.reasons!.length <= 11, `${gap.reasons!.length} reasons`);
+  assert.match(gap.reasons!.join('\n'), /applies only if eth0 is the internet-facing interface \(lines 5, 7, 9, 11, 13 and \d+ more\)/);
+  assert.match(gap.reasons![gap.reasons!.length - 1]!, /^\d+ more conditions like these \(lines /);
+  assert.ok(media.message.length < 3000, `message of ${media.message.length} characters`);
+  assert.ok((media.related ?? []).length <= 22, `${(media.related ?? []).length} related locations`);
 });

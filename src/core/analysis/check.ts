@@ -249,18 +249,25 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
   });
   const unknownGaps: Gap[] = gapsOf(ctx, unknown, exact, universe).map((g) => {
     const gapRegion = Region.box(g.ports, g.addrs);
-    const reasons = new Set<string>();
+    // Each reason once, with the lines it stands on: a file of many alike rules gives a few reasons, not thousands.
+    const byReason = new Map<string, Set<number>>();
     for (const p of pieces) {
       if (!p.region.meets(gapRegion)) continue;
-      for (const c of p.conditions) reasons.add(c.range ? `${c.reason} (line ${c.range.start.line})` : `${c.reason} (line ${p.decider.range.start.line})`);
+      for (const c of p.conditions) {
+        const line = (c.range ?? p.decider.range).start.line;
+        const lines = byReason.get(c.reason);
+        if (lines) lines.add(line);
+        else byReason.set(c.reason, new Set([line]));
+      }
     }
-    for (const [flow, note] of partialNote ?? []) if (flow === formatFlow(ctx.protocol, g.ports) || reasons.size === 0) reasons.add(note);
+    const reasons = summarizeReasons(byReason);
+    for (const [flow, note] of partialNote ?? []) if (flow === formatFlow(ctx.protocol, g.ports) || reasons.length === 0) reasons.push(note);
     return {
       protocol: ctx.protocol,
       ports: portPairs(g.ports),
       text: g.text,
       ...(g.addresses && { addresses: g.addresses }),
-      reasons: [...reasons],
+      reasons,
       // The rules that leave it undecided; failing those, the rules that allow only some of its addresses.
       by: firstNonEmpty(
         refsOf(pieces, gapRegion, (p) => p.conditions.length > 0 || p.outcome === 'unknown'),
@@ -276,6 +283,33 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
     anyAllowed: !allowed.isEmpty(),
     blockedRegion: blocked,
   };
+}
+
+/** At most this many reasons, rules and related places are spelled out; the rest are counted. */
+const MAX_LISTED = 10;
+
+/** "line 4", "lines 4, 9 and 12", "lines 4, 9, 12, 15, 20 and 31 more". */
+function linesText(lines: Iterable<number>): string {
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  if (sorted.length === 1) return `line ${sorted[0]}`;
+  if (sorted.length <= 5) return `lines ${sorted.slice(0, -1).join(', ')} and ${sorted[sorted.length - 1]}`;
+  return `lines ${sorted.slice(0, 5).join(', ')} and ${sorted.length - 5} more`;
+}
+
+function summarizeReasons(byReason: ReadonlyMap<string, ReadonlySet<number>>): string[] {
+  const all = [...byReason];
+  const out = all.slice(0, MAX_LISTED).map(([reason, lines]) => `${reason} (${linesText(lines)})`);
+  if (all.length > MAX_LISTED) {
+    const rest = all.slice(MAX_LISTED).flatMap(([, lines]) => [...lines]);
+    out.push(`${all.length - MAX_LISTED} more conditions like these (${linesText(rest)})`);
+  }
+  return out;
+}
+
+/** The deciding rules of a gap, the first few by name and the rest counted. */
+function describeRefs(refs: readonly Ref[]): string {
+  const named = refs.slice(0, 3).map(describeRef).join(' and ');
+  return refs.length > 3 ? `${named} and ${refs.length - 3} more rules (${linesText(refs.slice(3).map((r) => r.range.start.line))})` : named;
 }
 
 function describeRef(r: Ref): string {
@@ -308,7 +342,7 @@ export function checkRequirement(
     message = `${req.title}: met in ${where}${allowedBy[0] ? `, allowed by ${describeRef(allowedBy[0])}` : ''}.`;
     range = allowedBy[0]?.range ?? policy.range;
   } else if (blocked.length > 0) {
-    const parts = blocked.map((g) => `${g.text} is blocked by ${g.by.map(describeRef).join(' and ')}${g.note ? `: ${g.note}` : ''}`);
+    const parts = blocked.map((g) => `${g.text} is blocked by ${describeRefs(g.by)}${g.note ? `: ${g.note}` : ''}`);
     const allowedText = verdict === 'partially-met' ? ' The rest is allowed.' : '';
     const unknownText = unknown.length > 0 ? ` Undecided: ${unknown.map((g) => g.text).join('; ')}.` : '';
     message = `${req.title}: ${verdict === 'unmet' ? 'not met' : 'partially met'} in ${where}. ${parts.join('; ')}.${allowedText}${unknownText}`;
@@ -321,12 +355,14 @@ export function checkRequirement(
 
   const related: RelatedLocation[] = [];
   const seen = new Set([`${range.start.line}:${range.start.column}`]);
+  let deciders = 0;
   for (const g of [...blocked, ...unknown]) {
     for (const r of g.by) {
       const key = `${r.range.start.line}:${r.range.start.column}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      related.push({ file: file.path, range: r.range, message: `also decides ${g.text}` });
+      // The first rules that also decide; a file of hundreds of alike rules lists a readable few.
+      if (deciders++ < MAX_LISTED * 2) related.push({ file: file.path, range: r.range, message: `also decides ${g.text}` });
     }
   }
   if (!seen.has(`${policy.range.start.line}:${policy.range.start.column}`)) {
