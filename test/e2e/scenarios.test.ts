@@ -13,6 +13,7 @@ import { e2eOrSkip, missingPrerequisites } from './lib/prereq';
 import { explain, resultsOf, runCliIn, runProbeIn, runWithLeftovers, type ProbeRun } from './lib/probe-run';
 import { enterScenario, probeArgv, probeEnv, scenario, type ScenarioName } from './lib/scenarios';
 import { MEDIA_STUN_PORT, NET, TCP_CAUSE_PORTS } from './lib/topology';
+import { delayOptions, startUdpDelay, type UdpDelayReport } from './lib/udp-delay';
 import { startWorld, type World } from './lib/world';
 
 type Result = ProbeRun['report']['results'][number];
@@ -234,6 +235,79 @@ describe('probe in simulated networks', () => {
     assert.equal(th.cause, 'low-bandwidth', r.explain);
     assert.ok(Number(th.evidence.kbps) > 100 && Number(th.evidence.kbps) < 1000, r.explain);
     assert.ok(r.report.verdict.problems.some((p) => p.requirementId === 'bandwidth-per-stream' && p.citation?.source === '002_33784494b4b82ab1.txt'), r.explain);
+  });
+
+  test('delayed UDP (a forwarder in front of coturn adds 150 ± 90 ms): the burst measures RTT and jitter over their limits; degraded', async (t) => {
+    if (!e2eOrSkip(t) || !world) return;
+    const w = world;
+    const through = async (delayMs: number, jitterMs: number): Promise<{ r: ProbeRun | undefined; fwd: UdpDelayReport }> => {
+      const fwd = await startUdpDelay(w.cloudNs, w.dir, delayOptions(delayMs, jitterMs));
+      let r: ProbeRun | undefined;
+      let report: UdpDelayReport;
+      try {
+        r = await probe(t, 'udp-delayed');
+      } finally {
+        report = await fwd.stop();
+      }
+      // The forwarder closed every socket and timer of its own, and was stopped, not timed out.
+      assert.deepEqual(report.leftovers, [], JSON.stringify(report));
+      assert.equal(report.reason, 'stopped');
+      return { r, fwd: report };
+    };
+    const quality = (r: ProbeRun): Result => one(r, (x) => x.kind === 'quality');
+    const figures = (q: Result): string => `RTT p50 ${String(q.evidence.rttP50)} ms, p95 ${String(q.evidence.rttP95)} ms, jitter ${String(q.evidence.jitterMs)} ms, MOS ${String(q.evidence.mos)}, this machine late by up to ${String(q.evidence.localDelayMs)} ms`;
+
+    // The same path with no delay added: the forwarder itself costs next to nothing, the burst is within every limit.
+    const fast = await through(0, 0);
+    if (!fast.r) return;
+    const q0 = quality(fast.r);
+    t.diagnostic(`undelayed: ${figures(q0)}: ${fast.r.report.verdict.headline}`);
+    assert.equal(q0.status, 'pass', fast.r.explain);
+    assert.equal(q0.evidence.transport, 'udp', fast.r.explain);
+    assert.equal(q0.evidence.address, NET.delay, fast.r.explain);
+    assert.equal(q0.evidence.lossPercent, 0, fast.r.explain);
+    assert.ok(Number(q0.evidence.rttP50) < 100 && Number(q0.evidence.jitterMs) < 30, fast.r.explain);
+    assert.equal(fast.r.report.verdict.level, 'ready', fast.r.explain);
+    assert.equal(fast.r.exitCode, 0, fast.r.explain);
+    assert.ok(fast.fwd.answered >= 51, JSON.stringify(fast.fwd));
+
+    // 150 ± 90 ms on every answer (uniform, seeded): RTT far over 100 ms, jitter (RFC 3550) over 30 ms.
+    const slow = await through(150, 90);
+    if (!slow.r) return;
+    const r = slow.r;
+    const q = quality(r);
+    t.diagnostic(`delayed: ${figures(q)}: ${r.report.verdict.headline}`);
+    // Every request of the burst and of the STUN Binding went through coturn and came back, late.
+    assert.ok(slow.fwd.forwarded >= 51 && slow.fwd.answered >= 51 && slow.fwd.pendingAtStop === 0, JSON.stringify(slow.fwd));
+    assert.ok(slow.fwd.delaysMs.every((d) => d >= 60 && d <= 240), JSON.stringify(slow.fwd.delaysMs));
+    assert.equal(q.evidence.transport, 'udp', r.explain);
+    assert.equal(q.evidence.address, NET.delay, r.explain);
+    assert.equal(q.evidence.received, 50, r.explain);
+    assert.equal(q.evidence.lossPercent, 0, r.explain);
+    // Measured from the real answers: no RTT below the smallest delay the forwarder adds.
+    assert.ok(q.samples?.every((s) => s >= 60), JSON.stringify(q.samples));
+    assert.ok(Number(q.evidence.rttP50) >= 100 && Number(q.evidence.rttP95) >= Number(q.evidence.rttP50), r.explain);
+    assert.ok(Number(q.evidence.jitterMs) >= 30, r.explain);
+    assert.equal(q.status, 'warn', r.explain);
+    assert.equal(q.cause, 'poor-quality', r.explain);
+    assert.match(q.summary, /RTT \d+(\.\d)? ms \(limit < 100 ms\)/, r.explain);
+    // Jitter is named over its limit, unless this machine ran so late that the excess could be its own (then it says so).
+    const late = Number(q.evidence.localDelayMs);
+    const jitterJudged = late < 10 || Number(q.evidence.jitterMs) - 2 * late >= 30;
+    if (jitterJudged) assert.match(q.summary, /RTT \d+(\.\d)? ms \(limit < 100 ms\), jitter \d+(\.\d)? ms \(limit < 30 ms\)$/, r.explain);
+    else assert.match(q.summary, /RTT \d+(\.\d)? ms \(limit < 100 ms\); jitter \d+(\.\d)? ms not judged, this machine's event loop ran up to [\d.]+ ms late$/, r.explain);
+    assert.ok(Number(q.evidence.mos) < Number(q0.evidence.mos), r.explain);
+    // The STUN Binding through the forwarder works, just late; the verdict names the poor path and why.
+    const stun = one(r, (x) => x.kind === 'stun' && x.label.includes(`${NET.delay}:3478`));
+    assert.equal(stun.status, 'pass', r.explain);
+    assert.ok(Number(stun.evidence.rttMs) >= 60, r.explain);
+    assert.equal(r.report.verdict.level, 'degraded', r.explain);
+    assert.equal(r.report.verdict.path, 'udp-direct', r.explain);
+    assert.equal(r.report.verdict.headline, `Degraded: UDP works but the path is poor (${q.summary}).`, r.explain);
+    assert.match(r.report.verdict.headline, /RTT \d+(\.\d)? ms \(limit < 100 ms\)/, r.explain);
+    if (jitterJudged) assert.match(r.report.verdict.headline, /jitter \d+(\.\d)? ms \(limit < 30 ms\)\)\.$/, r.explain);
+    assert.ok(r.report.verdict.problems.some((p) => p.probeId === q.id && p.severity === 'warning'), r.explain);
+    assert.equal(r.exitCode, 1, r.explain);
   });
 
   test('only TCP 443 through a proxy (from HTTPS_PROXY): relayed over TURN TLS 443 through the proxy', async (t) => {

@@ -70,3 +70,21 @@ test('a burst over the jitter limit is judged only when this machine could time 
   assert.equal(lossy.status, 'warn');
   assert.match(lossy.summary, /loss 25 %/);
 });
+
+test('on a busy machine a figure over its limit by more than the machine\'s own lateness is judged, the rest is not', () => {
+  // Around 150 ms with 60 ms steps: RTT and jitter far over their limits.
+  const samples = Array.from({ length: 50 }, (_, i) => (i % 2 ? 180 : 120));
+  // 12 ms late at most: neither figure can be this machine's doing.
+  const both = qualityOutcome(samples, 'udp', {}, 12);
+  assert.equal(both.status, 'warn');
+  assert.equal(both.cause, 'poor-quality');
+  assert.match(both.summary, /: RTT 120 ms \(limit < 100 ms\), jitter [\d.]+ ms \(limit < 30 ms\)$/);
+  // 18 ms late: the RTT is still the path's; the jitter (57 ms) is within twice the lateness of its limit.
+  const rttOnly = qualityOutcome(samples, 'udp', {}, 18);
+  assert.equal(rttOnly.status, 'warn');
+  assert.match(rttOnly.summary, /: RTT 120 ms \(limit < 100 ms\); jitter [\d.]+ ms not judged, this machine's event loop ran up to 18 ms late$/);
+  // 25 ms late: 120 ms could be 95 ms of path and 25 ms of this machine: nothing is judged.
+  const neither = qualityOutcome(samples, 'udp', {}, 25);
+  assert.equal(neither.status, 'unknown');
+  assert.match(neither.summary, /not judged, this machine was too busy/);
+});

@@ -24,6 +24,7 @@ export type ScenarioName =
   | 'custom-turn-wrong'
   | 'tcp-causes'
   | 'udp-lossy'
+  | 'udp-delayed'
   | 'udp-nat'
   | 'tls-inspection-trusted'
   | 'host-udp-dropped'
@@ -161,6 +162,14 @@ export function scenario(world: World, name: ScenarioName): Scenario {
           ...probe, stun: [`${HOSTS.turn}:3478`], turn: [{ host: HOSTS.turn, port: 443, transport: 'tls' }], concurrency: 1,
           quality: { packets: 40, intervalMs: 10 }, throughput: `https://${HOSTS.api}/large?kbps=400`, throughputSeconds: 1,
         }),
+      };
+    case 'udp-delayed':
+      // UDP 3478 through the delaying forwarder (started by the test, see udp-delay.ts) first:
+      // the quality burst goes to the first STUN target, 50 requests so its jitter (RFC 3550,
+      // smoothed over 16) settles. The media range stays direct.
+      return {
+        ...base, firewall: 'open',
+        config: cfg({ ...probe, stun: [`${NET.delay}:3478`, `${HOSTS.media}:${MEDIA_STUN_PORT}`], quality: { packets: 50, intervalMs: 20 } }),
       };
   }
 }

@@ -19,6 +19,8 @@ export const NET = {
   turnAlt: '198.51.100.21',
   /** A STUN-only coturn on a high UDP port (50000, one of seed 001's `nc -u` ports): the media range. */
   media: '198.51.100.22',
+  /** A user-space UDP forwarder in front of coturn's UDP 3478 that delays its answers (udp-delay.ts): a slow, jittery path. */
+  delay: '198.51.100.23',
   /** Squid: 3128 plain CONNECT, 3129 requires authentication, 3130 TLS interception, 3131 tunnels to the API hosts only. */
   proxy: '198.51.100.30',
   /** dnsmasq answering the platform's names. */
@@ -117,7 +119,7 @@ export function createTopology(): Topology {
     inClient('ip', 'link', 'set', 'lo', 'up');
     inCloud('ip', 'link', 'set', 'lo', 'up');
     inClient('ip', 'addr', 'add', `${NET.client}/${NET.prefix}`, 'dev', vethClient);
-    for (const ip of [NET.gateway, NET.web, NET.turn, NET.turnAlt, NET.media, NET.proxy, NET.dns, NET.dnsNxdomain, NET.dnsSinkhole, NET.dnsRefused, NET.hostile]) {
+    for (const ip of [NET.gateway, NET.web, NET.turn, NET.turnAlt, NET.media, NET.delay, NET.proxy, NET.dns, NET.dnsNxdomain, NET.dnsSinkhole, NET.dnsRefused, NET.hostile]) {
       // nodad: the addresses are usable at once.
       inCloud('ip', 'addr', 'add', `${ip}/${NET.prefix}`, 'dev', vethCloud);
     }
