@@ -82,9 +82,25 @@ export type EvaluationSpace = ReadonlyMap<string, { readonly ports: IntervalSet;
 
 const EVALUATED = new WeakMap<Policy, Map<string, Evaluated>>();
 
-/** Flows that match rules alike share an evaluation; the resolver's also match cluster peers (see matchBox). */
+/**
+ * Flows that match rules alike share an evaluation; the resolver's also match cluster peers
+ * (see matchBox). Flows to published blocks get one of their own per block list: evaluating
+ * a few blocks is cheaper than cutting them out of the evaluation of every public address.
+ */
 function evaluationKey(ctx: FlowContext, state: FlowContext['state']): string {
-  return `${ctx.protocol}|${ctx.direction}|${state ?? ''}|${ctx.universeKind === 'resolver' ? 'r' : ''}`;
+  const where = ctx.universeKind === 'resolver' ? 'r' : ctx.universeKind === 'cidrs' ? `c${universeId(ctx.universe)}` : '';
+  return `${ctx.protocol}|${ctx.direction}|${state ?? ''}|${where}`;
+}
+
+const UNIVERSE_IDS = new WeakMap<IntervalSet, number>();
+let nextUniverseId = 0;
+function universeId(set: IntervalSet): number {
+  let id = UNIVERSE_IDS.get(set);
+  if (id === undefined) {
+    id = nextUniverseId++;
+    UNIVERSE_IDS.set(set, id);
+  }
+  return id;
 }
 
 /** The states an egress flow is evaluated in (see evaluateStates). */
