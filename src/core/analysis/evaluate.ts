@@ -58,6 +58,14 @@ export interface Piece {
 
 const MAX_DEPTH = 64;
 
+/**
+ * Piece lists from a run in which some rule matched only maybe: a point may then have
+ * taken several paths, and its pieces overlap. Lists of runs without such a rule are
+ * DISJOINT, which lets classify skip the work of telling overlaps apart.
+ */
+const MAY_OVERLAP = new WeakSet<readonly Piece[]>();
+const DISJOINT = new WeakSet<readonly Piece[]>();
+
 export function evaluateFlow(policy: Policy, ctx: FlowContext): Piece[] {
   const pieces: Piece[] = [];
   const start = Region.box(ctx.remotePorts, inFamily(ctx.universe, policy.family));
@@ -86,6 +94,7 @@ export function evaluateFlow(policy: Policy, ctx: FlowContext): Piece[] {
       conditions: [{ reason: `chain ${entry.name} has no default policy` }],
     });
   }
+  if (!MAY_OVERLAP.has(pieces)) DISJOINT.add(pieces);
   return pieces;
 }
 
@@ -109,6 +118,7 @@ function runChain(
       if (hit.isEmpty()) continue;
       const conditions = m.uncertain.length === 0 ? inherited : [...inherited, ...m.uncertain];
       const certain = m.uncertain.length === 0;
+      if (!certain) MAY_OVERLAP.add(out);
       const decider: Decider = { range: rule.range, text: rule.text, kind: 'rule' };
       const t = rule.target;
       switch (t.kind) {
@@ -304,11 +314,17 @@ export interface Classification {
  */
 export function classify(pieces: readonly Piece[], universe: Region, piecesWithin = false): Classification {
   const of = (o: Outcome) => Region.unionAll(pieces.filter((p) => p.outcome === o).map((p) => p.region));
+  // Pieces from evaluating `universe` itself lie inside it already.
+  const inside = (r: Region) => (piecesWithin ? r : r.intersect(universe));
+  if (DISJOINT.has(pieces) && pieces.every((p) => p.outcome !== 'unknown' && p.conditions.length === 0)) {
+    // Every rule matched for certain or not at all: each point took one path, so the pieces do not overlap.
+    const allowed = inside(of('allow'));
+    const blocked = inside(of('deny'));
+    return { allowed, blocked, unknown: universe.subtract(allowed).subtract(blocked) };
+  }
   const allow = of('allow');
   const deny = of('deny');
   const unk = of('unknown');
-  // Pieces from evaluating `universe` itself lie inside it already.
-  const inside = (r: Region) => (piecesWithin ? r : r.intersect(universe));
   const allowed = inside(allow.subtract(deny).subtract(unk));
   const blocked = inside(deny.subtract(allow).subtract(unk));
   const unknown = universe.subtract(allowed).subtract(blocked);
