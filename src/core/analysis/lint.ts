@@ -37,6 +37,7 @@ export function lintText(file: SourceFile, config: ReadinessConfig, formatId?: s
   }
   const { suppressions, problems } = findSuppressions(file.path, file.text, KNOWN_IDS);
   findings.push(...problems);
-  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || a.ruleId.localeCompare(b.ruleId));
+  // Ids are ASCII kebab-case: an ordinal comparison orders them, without the cost of a collator.
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   return { file: file.path, format: format.id, policies: parsed.policies, findings: applySuppressions(findings, suppressions) };
 }
