@@ -1,7 +1,7 @@
-import { familySpace, formatAddresses, inFamily } from '../model/addresses';
+import { formatAddresses, inFamily } from '../model/addresses';
 import type { Finding, Gap, RelatedLocation } from '../model/finding';
 import { severityOf } from '../model/finding';
-import { IntervalSet } from '../model/intervals';
+import type { IntervalSet } from '../model/intervals';
 import type { Policy } from '../model/policy';
 import { formatFlow } from '../model/ports';
 import { Region } from '../model/region';
@@ -9,8 +9,10 @@ import type { SourceFile, SourceRange } from '../model/source';
 import type { ReadinessConfig } from '../config/types';
 import type { Format, FlowToAllow } from '../formats/types';
 import type { Requirement } from '../requirements/types';
-import { classify, evaluateFlow, type Classification, type FlowContext, type Piece } from './evaluate';
-import { flowContexts } from './flows';
+import type { FlowContext, Piece } from './evaluate';
+import { contextsOf, evaluateStates, type EvaluationSpace } from './space';
+
+export { appliesTo, evaluationSpace, type EvaluationSpace } from './space';
 
 type Ref = { readonly range: SourceRange; readonly text: string };
 
@@ -21,13 +23,6 @@ interface FlowOutcome {
   readonly allowedBy: Ref[];
   readonly anyAllowed: boolean;
   readonly blockedRegion: Region;
-}
-
-/** Whether a requirement is about this policy's direction of traffic. */
-export function appliesTo(req: Requirement, policy: Policy): boolean {
-  if (req.kind !== 'flow') return false;
-  if ((req.direction ?? 'egress') === 'egress') return policy.direction === 'egress' || policy.direction === 'forward';
-  return (policy.direction === 'ingress' || policy.direction === 'forward') && !policy.stateful;
 }
 
 function refsOf(pieces: readonly Piece[], region: Region, pick: (p: Piece) => boolean): Ref[] {
@@ -50,176 +45,6 @@ function gapsOf(ctx: FlowContext, region: Region, exactAddresses: boolean, unive
 
 function portPairs(set: IntervalSet): [number, number][] {
   return set.intervals.map(([lo, hi]) => [Number(lo), Number(hi)]);
-}
-
-/** Whether any rule of the policy tests the connection state (or TCP flags). */
-function testsState(policy: Policy): boolean {
-  let known = STATEFUL_RULES.get(policy);
-  if (known === undefined) {
-    known = [...policy.chains.values()].some((c) => c.rules.some((r) => r.match.states !== undefined));
-    STATEFUL_RULES.set(policy, known);
-  }
-  return known;
-}
-const STATEFUL_RULES = new WeakMap<Policy, boolean>();
-
-/**
- * First-match evaluation is pointwise: what a policy does to one (port, address) pair
- * does not depend on the other pairs evaluated with it. So a policy is evaluated once
- * per protocol, direction and state over every port and address of its family, and each
- * requirement reads its own part of that answer.
- */
-interface Evaluated {
-  readonly pieces: Piece[];
-  readonly cls: Classification;
-  /** The space evaluated. */
-  readonly ports: IntervalSet;
-  readonly addrs: IntervalSet;
-}
-
-/** Per evaluation key, every port and address some requirement asks about. */
-export type EvaluationSpace = ReadonlyMap<string, { readonly ports: IntervalSet; readonly addrs: IntervalSet }>;
-
-const EVALUATED = new WeakMap<Policy, Map<string, Evaluated>>();
-
-/**
- * Flows that match rules alike share an evaluation; the resolver's also match cluster peers
- * (see matchBox). Flows to published blocks get one of their own per block list: evaluating
- * a few blocks is cheaper than cutting them out of the evaluation of every public address.
- */
-function evaluationKey(ctx: FlowContext, state: FlowContext['state']): string {
-  const where = ctx.universeKind === 'resolver' ? 'r' : ctx.universeKind === 'cidrs' ? `c${universeId(ctx.universe)}` : '';
-  return `${ctx.protocol}|${ctx.direction}|${state ?? ''}|${where}`;
-}
-
-const UNIVERSE_IDS = new WeakMap<IntervalSet, number>();
-let nextUniverseId = 0;
-function universeId(set: IntervalSet): number {
-  let id = UNIVERSE_IDS.get(set);
-  if (id === undefined) {
-    id = nextUniverseId++;
-    UNIVERSE_IDS.set(set, id);
-  }
-  return id;
-}
-
-/** The states an egress flow is evaluated in (see evaluateStates). */
-function statesOf(policy: Policy, ctx: FlowContext): FlowContext['state'][] {
-  return ctx.direction !== 'egress' || ctx.state || !testsState(policy) ? [ctx.state] : ['new', 'established'];
-}
-
-/** A requirement's flows under one configuration, computed once per configuration. */
-const CONTEXTS = new WeakMap<ReadinessConfig, WeakMap<Requirement, FlowContext[]>>();
-function contextsOf(req: Requirement, config: ReadinessConfig): FlowContext[] {
-  let byReq = CONTEXTS.get(config);
-  if (!byReq) {
-    byReq = new WeakMap();
-    CONTEXTS.set(config, byReq);
-  }
-  let list = byReq.get(req);
-  if (!list) {
-    list = flowContexts(req, config);
-    byReq.set(req, list);
-  }
-  return list;
-}
-
-/**
- * The space depends on the policy only through what selects requirements and states
- * (direction, statefulness, family, whether rules test the state): policies alike in
- * those share it, as the many small policies of a cluster do.
- */
-const SPACES = new WeakMap<ReadinessConfig, WeakMap<readonly Requirement[], Map<string, EvaluationSpace>>>();
-
-/** What the requirements ask of a policy, so that each key is evaluated once over all of it. */
-export function evaluationSpace(policy: Policy, reqs: readonly Requirement[], config: ReadinessConfig): EvaluationSpace {
-  const shape = `${policy.direction}|${policy.stateful}|${policy.family}|${testsState(policy)}`;
-  let byReqs = SPACES.get(config);
-  if (!byReqs) {
-    byReqs = new WeakMap();
-    SPACES.set(config, byReqs);
-  }
-  let byShape = byReqs.get(reqs);
-  if (!byShape) {
-    byShape = new Map();
-    byReqs.set(reqs, byShape);
-  }
-  const known = byShape.get(shape);
-  if (known) return known;
-  const space = new Map<string, { ports: IntervalSet; addrs: IntervalSet }>();
-  for (const req of reqs) {
-    if (!appliesTo(req, policy)) continue;
-    for (const ctx of contextsOf(req, config)) {
-      for (const state of statesOf(policy, ctx)) {
-        const key = evaluationKey(ctx, state);
-        const cur = space.get(key);
-        const addrs = inFamily(ctx.universe, policy.family);
-        space.set(key, cur ? { ports: cur.ports.union(ctx.remotePorts), addrs: cur.addrs.union(addrs) } : { ports: ctx.remotePorts, addrs });
-      }
-    }
-  }
-  byShape.set(shape, space);
-  return space;
-}
-
-function evaluateWhole(policy: Policy, ctx: FlowContext, state: FlowContext['state'], space: EvaluationSpace | undefined): Evaluated {
-  const key = evaluationKey(ctx, state);
-  const wide = space?.get(key);
-  if (!wide || !wide.ports.covers(ctx.remotePorts) || !wide.addrs.covers(inFamily(ctx.universe, policy.family))) {
-    // Asked outside a prepared space: this flow alone.
-    const pieces = evaluateFlow(policy, { ...ctx, ...(state && { state }) });
-    const addrs = inFamily(ctx.universe, policy.family);
-    return { pieces, cls: classify(pieces, Region.box(ctx.remotePorts, addrs), true), ports: ctx.remotePorts, addrs };
-  }
-  let byKey = EVALUATED.get(policy);
-  if (!byKey) {
-    byKey = new Map();
-    EVALUATED.set(policy, byKey);
-  }
-  let e = byKey.get(key);
-  // A policy linted again with another configuration asks about another space.
-  if (!e || e.ports !== wide.ports || e.addrs !== wide.addrs) {
-    const pieces = evaluateFlow(policy, { ...ctx, remotePorts: wide.ports, universe: wide.addrs, ...(state && { state }) });
-    e = { pieces, cls: classify(pieces, Region.box(wide.ports, wide.addrs), true), ports: wide.ports, addrs: wide.addrs };
-    byKey.set(key, e);
-  }
-  return e;
-}
-
-/** An evaluation's classification, cut down to one flow's ports and addresses. */
-function restrict(e: Evaluated, ports: IntervalSet, addrs: IntervalSet): Classification {
-  const { cls } = e;
-  if (addrs === e.addrs) {
-    // Every piece lies in the evaluated addresses: only the ports need cutting.
-    if (ports.covers(e.ports)) return cls;
-    return { allowed: cls.allowed.intersectPorts(ports), blocked: cls.blocked.intersectPorts(ports), unknown: cls.unknown.intersectPorts(ports) };
-  }
-  return { allowed: cls.allowed.intersectBox(ports, addrs), blocked: cls.blocked.intersectBox(ports, addrs), unknown: cls.unknown.intersectBox(ports, addrs) };
-}
-
-/**
- * An egress flow works only when its first packet (NEW) and the packets after it
- * (ESTABLISHED) both leave: a chain that lets only NEW out passes the TCP handshake or
- * the first datagram and drops the data. Each state is classified alone, then a point
- * is allowed when both states allow it and blocked when either blocks it.
- */
-function evaluateStates(policy: Policy, ctx: FlowContext, universe: IntervalSet, space: EvaluationSpace | undefined): { pieces: readonly Piece[]; cls: Classification; laterOnly: Region } {
-  const states = statesOf(policy, ctx);
-  if (states.length === 1) {
-    const e = evaluateWhole(policy, ctx, states[0], space);
-    return { pieces: e.pieces, cls: restrict(e, ctx.remotePorts, universe), laterOnly: Region.EMPTY };
-  }
-  const first = evaluateWhole(policy, ctx, 'new', space);
-  const later = evaluateWhole(policy, ctx, 'established', space);
-  const a = restrict(first, ctx.remotePorts, universe);
-  const b = restrict(later, ctx.remotePorts, universe);
-  // Commonly one state passes everything (an ESTABLISHED rule first): the other decides alone.
-  if (b.blocked.isEmpty() && b.unknown.isEmpty()) return { pieces: [...first.pieces, ...later.pieces], cls: a, laterOnly: Region.EMPTY };
-  if (a.blocked.isEmpty() && a.unknown.isEmpty()) return { pieces: [...first.pieces, ...later.pieces], cls: b, laterOnly: b.blocked };
-  const allowed = a.allowed.intersect(b.allowed);
-  const blocked = a.blocked.union(b.blocked);
-  const U = Region.box(ctx.remotePorts, universe);
-  return { pieces: [...first.pieces, ...later.pieces], cls: { allowed, blocked, unknown: U.subtract(allowed).subtract(blocked) }, laterOnly: b.blocked.subtract(a.blocked) };
 }
 
 function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpace | undefined): FlowOutcome | undefined {
