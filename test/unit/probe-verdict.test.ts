@@ -7,6 +7,7 @@ import { buildProbePlan } from '../../src/core/probes/plan';
 import { makeReport, renderProbeHtml, renderProbeMarkdown, renderProbeText, renderProbeJson } from '../../src/core/probes/report';
 import type { ProbeResult, ProbeSpec, ProbeStatus, ProbeCause } from '../../src/core/probes/types';
 import { exitCodeFor, synthesizeVerdict } from '../../src/core/probes/verdict';
+import { firewallSnippets } from '../../src/core/probes/remediation';
 
 const { options } = probeOptionsFromConfig({
   api: ['https://api.example.test/'],
@@ -53,6 +54,7 @@ test('UDP 3478 open, high UDP ports dropped: ready through TURN on UDP 3478, the
   const p = v.problems.find((x) => x.requirementId === 'udp-media-range')!;
   assert.equal(p.severity, 'warning');
   assert.match(p.remediation!.snippets[0]!.code, /-A OUTPUT -p udp -d 203\.0\.113\.5 --dport 40000/);
+  assert.match(p.remediation!.snippets[0]!.code, /^-A INPUT -p udp -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT$/m);
 });
 
 test('all UDP dropped, TURN over TLS 443 works: degraded, relayed only over TLS 443', () => {
@@ -192,4 +194,12 @@ test('reports escape network strings: HTML, Markdown and terminal control sequen
   assert.ok(!text.includes('\u001b'), 'no escape sequence from the network reaches the terminal');
   const json = JSON.parse(renderProbeJson(report)) as { verdict: { level: string } };
   assert.equal(json.verdict.level, 'blocked');
+});
+
+test('iptables fixes let the replies back in, for TCP as for UDP', () => {
+  for (const protocol of ['tcp', 'udp'] as const) {
+    const ipt = firewallSnippets(protocol, '443', 'api.opentok.com', ['203.0.113.7']).find((s) => s.format === 'iptables')!.code;
+    assert.match(ipt, new RegExp(`^-A OUTPUT -p ${protocol} -d 203\\.0\\.113\\.7 --dport 443 -m comment --comment "opentok api\\.opentok\\.com" -j ACCEPT$`, 'm'));
+    assert.match(ipt, new RegExp(`^-A INPUT -p ${protocol} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT$`, 'm'));
+  }
 });

@@ -31,7 +31,8 @@ export function firewallSnippets(protocol: 'tcp' | 'udp', ports: string, host: s
   const dport = ports.includes('-') ? `--dport ${ports.replace('-', ':')}` : `--dport ${ports}`;
   const ipt = (iptDests.length ? iptDests : ['<address of ' + sanitizeComment(host) + '>'])
     .map((a) => `-A OUTPUT -p ${protocol} -d ${a} ${dport} -m comment --comment "${comment}" -j ACCEPT`);
-  if (protocol === 'udp') ipt.push(`-A INPUT -p udp -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`);
+  // Replies come back in on either protocol; a host whose INPUT policy is DROP needs this (tcp-replies, udp-replies).
+  ipt.push(`-A INPUT -p ${protocol} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`);
   const [from, to] = ports.split('-');
   const cidrs = addrs.length ? addrs.map((a) => (a.includes(':') ? `${a}/128` : `${a}/32`)) : ['<address>/32'];
   const np = [
