@@ -151,22 +151,6 @@ function evaluateWhole(policy: Policy, ctx: FlowContext, state: FlowContext['sta
   return e;
 }
 
-/** The pieces of both states' evaluations, joined once for every flow that reads them. */
-const JOINED = new WeakMap<Evaluated, WeakMap<Evaluated, readonly Piece[]>>();
-function bothStates(first: Evaluated, later: Evaluated): readonly Piece[] {
-  let byLater = JOINED.get(first);
-  if (!byLater) {
-    byLater = new WeakMap();
-    JOINED.set(first, byLater);
-  }
-  let joined = byLater.get(later);
-  if (!joined) {
-    joined = [...first.pieces, ...later.pieces];
-    byLater.set(later, joined);
-  }
-  return joined;
-}
-
 /** An evaluation's classification, cut down to one flow's ports and addresses. */
 function restrict(e: Evaluated, ports: IntervalSet, addrs: IntervalSet): Classification {
   const { cls } = e;
@@ -195,10 +179,10 @@ export function evaluateStates(policy: Policy, ctx: FlowContext, universe: Inter
   const a = restrict(first, ctx.remotePorts, universe);
   const b = restrict(later, ctx.remotePorts, universe);
   // Commonly one state passes everything (an ESTABLISHED rule first): the other decides alone.
-  if (b.blocked.isEmpty() && b.unknown.isEmpty()) return { pieces: bothStates(first, later), cls: a, laterOnly: Region.EMPTY };
-  if (a.blocked.isEmpty() && a.unknown.isEmpty()) return { pieces: bothStates(first, later), cls: b, laterOnly: b.blocked };
+  if (b.blocked.isEmpty() && b.unknown.isEmpty()) return { pieces: [...first.pieces, ...later.pieces], cls: a, laterOnly: Region.EMPTY };
+  if (a.blocked.isEmpty() && a.unknown.isEmpty()) return { pieces: [...first.pieces, ...later.pieces], cls: b, laterOnly: b.blocked };
   const allowed = a.allowed.intersect(b.allowed);
   const blocked = a.blocked.union(b.blocked);
   const U = Region.box(ctx.remotePorts, universe);
-  return { pieces: bothStates(first, later), cls: { allowed, blocked, unknown: U.subtract(allowed).subtract(blocked) }, laterOnly: b.blocked.subtract(a.blocked) };
+  return { pieces: [...first.pieces, ...later.pieces], cls: { allowed, blocked, unknown: U.subtract(allowed).subtract(blocked) }, laterOnly: b.blocked.subtract(a.blocked) };
 }
