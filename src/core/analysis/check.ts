@@ -44,7 +44,7 @@ function gapsOf(ctx: FlowContext, region: Region, exactAddresses: boolean, unive
 }
 
 function portPairs(set: IntervalSet): [number, number][] {
-  return set.intervals.map(([lo, hi]) => [Number(lo), Number(hi)]);
+  return set.numberIntervals().map(([lo, hi]) => [lo, hi]);
 }
 
 function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpace | undefined): FlowOutcome | undefined {
