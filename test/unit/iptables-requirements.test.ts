@@ -7,23 +7,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lintText } from '../../src/core/analysis/lint';
-import { DEFAULT_CONFIG, type ReadinessConfig } from '../../src/core/config/types';
+import type { ReadinessConfig } from '../../src/core/config/types';
 import { parseCidr } from '../../src/core/model/addresses';
 import { IntervalSet } from '../../src/core/model/intervals';
 import type { Finding } from '../../src/core/model/finding';
 import type { SourceRange } from '../../src/core/model/source';
 import { REQUIREMENTS } from '../../src/core/requirements/catalog';
-import type { Profile, Role } from '../../src/core/requirements/types';
+import { cfg, RANGES_2013, TURN_IP, TURN_NAME, tcp, udp, type Flow, type Ports, type Proto } from '../support/requirementCases';
 
-type Proto = 'tcp' | 'udp';
-type Ports = [number, number][];
-
-interface Flow {
-  readonly proto: Proto;
-  readonly ports: Ports;
-  /** The gap text when all of this flow is blocked. */
-  readonly text: string;
-}
 
 interface PartialCase {
   /** Rules allowing part of the requirement: protocol and an iptables port list. */
@@ -43,19 +34,7 @@ interface Case {
   readonly partial?: PartialCase;
 }
 
-const cfg = (profile: Profile, role: Role = 'client-network', extra: Partial<ReadinessConfig> = {}): ReadinessConfig => ({
-  ...DEFAULT_CONFIG,
-  profiles: [profile],
-  role,
-  ...extra,
-});
 
-const RANGES_2013 = ['70.42.47.64/26', '72.5.167.128/26', '212.118.226.32/27'];
-const TURN_IP = { host: '198.51.100.7', port: 443, transport: 'tls' } as const;
-const TURN_NAME = { host: 'turn.example.net', port: 3478, transport: 'udp' } as const;
-
-const tcp = (ports: Ports, text: string): Flow => ({ proto: 'tcp', ports, text });
-const udp = (ports: Ports, text: string): Flow => ({ proto: 'udp', ports, text });
 
 const CASES: readonly Case[] = [
   { id: 'tcp-443-platform', name: 'tcp-443-platform', config: cfg('opentok'), reply: false, flows: [tcp([[443, 443]], 'TCP 443')] },
