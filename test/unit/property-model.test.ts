@@ -83,6 +83,36 @@ test('IntervalSet: union, intersect and subtract agree with set operations on po
   );
 });
 
+test('IntervalSet: one or a few intervals against many agree with set operations on points (the bulk paths)', () => {
+  // Many short intervals on one side, one to three on the other: the paths that copy untouched intervals in bulk.
+  const WIDE = 400;
+  const shortArb = fc.integer({ min: 0, max: WIDE }).chain((lo) => fc.tuple(fc.constant(lo), fc.integer({ min: lo, max: Math.min(WIDE, lo + 3) })));
+  const manyArb = fc.array(shortArb, { minLength: 8, maxLength: 60 });
+  const fewArb = fc.array(fc.tuple(fc.integer({ min: -2, max: WIDE + 2 }), fc.integer({ min: -2, max: WIDE + 2 })), { minLength: 1, maxLength: 3 });
+  fc.assert(
+    fc.property(manyArb, fewArb, fc.boolean(), (lm, lf, swap) => {
+      const [la, lb] = swap ? [lf, lm] : [lm, lf];
+      const a = build(la);
+      const b = build(lb);
+      const pa = points(la);
+      const pb = points(lb);
+      const u = a.union(b);
+      const i = a.intersect(b);
+      const d = a.subtract(b);
+      for (const s of [u, i, d]) assertCanonical(s);
+      assert.deepEqual(sorted(pointsOf(u)), sorted(new Set([...pa, ...pb])));
+      assert.deepEqual(sorted(pointsOf(i)), sorted(new Set([...pa].filter((v) => pb.has(v)))));
+      assert.deepEqual(sorted(pointsOf(d)), sorted(new Set([...pa].filter((v) => !pb.has(v)))));
+      assert.equal(a.covers(b), [...pb].every((v) => pa.has(v)));
+      assert.equal(b.covers(a), [...pa].every((v) => pb.has(v)));
+      assert.equal(a.overlaps(b), [...pb].some((v) => pa.has(v)));
+      assert.equal(b.overlaps(a), a.overlaps(b));
+      for (const v of [-3, 0, 1, WIDE >> 1, WIDE, WIDE + 3]) assert.equal(a.has(BigInt(v)), pa.has(v), `has(${v})`);
+    }),
+    { numRuns: 400 },
+  );
+});
+
 test('IntervalSet: algebraic laws', () => {
   fc.assert(
     fc.property(listArb, listArb, listArb, (la, lb, lc) => {

@@ -19,7 +19,10 @@ export class Region {
 
   static box(ports: IntervalSet, addrs: IntervalSet): Region {
     if (ports.isEmpty() || addrs.isEmpty()) return Region.EMPTY;
-    return new Region(ports.numberIntervals().map(([lo, hi]) => ({ lo, hi, addrs })));
+    const e = ports.numberEndpoints();
+    const segs: Segment[] = [];
+    for (let k = 0; k < e.length; k += 2) segs.push({ lo: e[k]!, hi: e[k + 1]!, addrs });
+    return new Region(segs);
   }
 
   isEmpty(): boolean {
@@ -28,12 +31,16 @@ export class Region {
 
   /** Ports whose address set passes the test. */
   portsWhere(test: (addrs: IntervalSet) => boolean): IntervalSet {
-    return IntervalSet.fromNumberIntervals(this.segments.filter((s) => test(s.addrs)).map((s) => [s.lo, s.hi] as const));
+    const e: number[] = [];
+    for (const s of this.segments) if (test(s.addrs)) e.push(s.lo, s.hi);
+    return IntervalSet.fromSortedNumbers(e);
   }
 
   /** Ports for which at least one address is in the region. */
   ports(): IntervalSet {
-    return IntervalSet.fromNumberIntervals(this.segments.map((s) => [s.lo, s.hi] as const));
+    const e: number[] = [];
+    for (const s of this.segments) e.push(s.lo, s.hi);
+    return IntervalSet.fromSortedNumbers(e);
   }
 
   /** The part of this region inside the box. */
@@ -42,7 +49,10 @@ export class Region {
     const out: Segment[] = [];
     let memoIn: IntervalSet | undefined;
     let memoOut: IntervalSet | undefined;
-    for (const [plo, phi] of ports.numberIntervals()) {
+    const e = ports.numberEndpoints();
+    for (let k = 0; k < e.length; k += 2) {
+      const plo = e[k]!;
+      const phi = e[k + 1]!;
       for (let i = firstFrom(this.segments, plo); i < this.segments.length; i++) {
         const s = this.segments[i]!;
         if (s.lo > phi) break;
@@ -63,7 +73,10 @@ export class Region {
   intersectPorts(ports: IntervalSet): Region {
     if (this.isEmpty() || ports.isEmpty()) return Region.EMPTY;
     const out: Segment[] = [];
-    for (const [plo, phi] of ports.numberIntervals()) {
+    const e = ports.numberEndpoints();
+    for (let k = 0; k < e.length; k += 2) {
+      const plo = e[k]!;
+      const phi = e[k + 1]!;
       for (let i = firstFrom(this.segments, plo); i < this.segments.length; i++) {
         const s = this.segments[i]!;
         if (s.lo > phi) break;
@@ -80,7 +93,10 @@ export class Region {
     let copied = false;
     let memoIn: IntervalSet | undefined;
     let memoOut: IntervalSet | undefined;
-    for (const [plo, phi] of ports.numberIntervals()) {
+    const e = ports.numberEndpoints();
+    for (let k = 0; k < e.length; k += 2) {
+      const plo = e[k]!;
+      const phi = e[k + 1]!;
       let i = firstFrom(segs, plo);
       let j = i;
       while (j < segs.length && segs[j]!.lo <= phi) j++;
