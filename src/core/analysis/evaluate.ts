@@ -110,11 +110,14 @@ function runChain(
 ): Region {
   let remaining = incoming;
   let returned = Region.EMPTY;
-  for (const rule of chain.rules) {
+  const matches = chainMatches(chain, key);
+  for (let r = 0; r < chain.rules.length; r++) {
     if (remaining.isEmpty()) break;
-    for (const m of matchRule(rule, ctx, policy, key)) {
+    const rule = chain.rules[r]!;
+    for (const m of (matches[r] ??= matchRule(rule, ctx, policy))) {
       if (remaining.isEmpty()) break;
-      const hit = remaining.intersectBox(m.ports, m.addrs);
+      // No address condition: the region already lies in the flow's own addresses.
+      const hit = m.addrs ? remaining.intersectBox(m.ports, m.addrs) : remaining.intersectPorts(m.ports);
       if (hit.isEmpty()) continue;
       const conditions = m.uncertain.length === 0 ? inherited : [...inherited, ...m.uncertain];
       const certain = m.uncertain.length === 0;
@@ -127,14 +130,14 @@ function runChain(
         case 'reject':
         case 'unknown': {
           out.push({ region: hit, outcome: t.kind === 'accept' ? 'allow' : t.kind === 'unknown' ? 'unknown' : 'deny', decider, conditions: t.kind === 'unknown' ? [...conditions, { reason: t.reason, range: rule.range }] : conditions });
-          if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
+          if (certain) remaining = without(remaining, m);
           break;
         }
         case 'continue':
           break;
         case 'return':
           returned = returned.union(hit);
-          if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
+          if (certain) remaining = without(remaining, m);
           break;
         case 'jump':
         case 'goto': {
@@ -142,7 +145,7 @@ function runChain(
           if (!target || stack.includes(t.chain) || stack.length >= MAX_DEPTH) {
             const reason = !target ? `chain ${t.chain} is not defined in this file` : `jump to ${t.chain} loops or nests too deep`;
             out.push({ region: hit, outcome: 'unknown', decider, conditions: [...conditions, { reason, range: rule.range }] });
-            if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
+            if (certain) remaining = without(remaining, m);
             break;
           }
           stack.push(t.chain);
@@ -151,9 +154,9 @@ function runChain(
           if (t.kind === 'goto') {
             // A goto's returns go back to this chain's caller.
             returned = returned.union(back);
-            if (certain) remaining = remaining.subtractBox(m.ports, m.addrs);
+            if (certain) remaining = without(remaining, m);
           } else if (certain) {
-            remaining = remaining.subtractBox(m.ports, m.addrs).union(back);
+            remaining = without(remaining, m).union(back);
           }
           break;
         }
@@ -177,17 +180,56 @@ function defaultPiece(d: ChainDefault, region: Region, inherited: readonly Uncer
   };
 }
 
+/**
+ * What a rule may match of a flow: ports, and addresses unless the rule has no address
+ * condition (then the flow's own). With --ports a rule has two parts, one certain and
+ * one uncertain.
+ */
 interface RuleHit {
   readonly ports: IntervalSet;
-  readonly addrs: IntervalSet;
-  readonly uncertain: Uncertainty[];
+  readonly addrs: IntervalSet | undefined;
+  readonly uncertain: readonly Uncertainty[];
+}
+
+function without(region: Region, m: RuleHit): Region {
+  return m.addrs ? region.subtractBox(m.ports, m.addrs) : region.subtractPorts(m.ports);
+}
+
+/**
+ * What a rule matches depends on the flow's protocol, direction and state, not on the
+ * requirement: computed once per chain and key, a list per rule, and reused by every
+ * requirement's flows.
+ */
+const MATCHES = new WeakMap<Chain, Map<string, (readonly RuleHit[] | undefined)[]>>();
+
+/** What a rule's match depends on, besides the rule. */
+function matchKey(ctx: FlowContext, policy: Policy): string {
+  return `${ctx.protocol}|${ctx.direction}|${ctx.state ?? ''}|${policy.family}|${policy.direction}|${ctx.universeKind === 'resolver' ? 'r' : ''}`;
+}
+
+const NO_HITS: readonly RuleHit[] = [];
+
+/** The chain's rules' matches under one key, filled in as the rules are reached. */
+function chainMatches(chain: Chain, key: string): (readonly RuleHit[] | undefined)[] {
+  let byKey = MATCHES.get(chain);
+  if (!byKey) {
+    byKey = new Map();
+    MATCHES.set(chain, byKey);
+  }
+  let list = byKey.get(key);
+  if (!list) {
+    list = new Array<readonly RuleHit[] | undefined>(chain.rules.length);
+    byKey.set(key, list);
+  }
+  return list;
 }
 
 /** The parts of the flow a rule may match: none, one box, or (with --ports) a certain and an uncertain part. */
-function matchRule(rule: Rule, ctx: FlowContext, policy: Policy, key: string): RuleHit[] {
-  const hit = cachedMatch(rule, ctx, policy, key);
+function matchRule(rule: Rule, ctx: FlowContext, policy: Policy): readonly RuleHit[] {
+  const hit = matchBox(rule, ctx, policy);
+  if (!hit) return NO_HITS;
   const either = rule.match.eitherPorts;
-  if (!hit || !either) return hit ? [hit] : [];
+  if (!either) return [hit];
   // --ports: a remote port in the list certainly matches; any other matches only when
   // the client's own port happens to be in the list.
   const out: RuleHit[] = [{ ...hit, ports: hit.ports.intersect(either) }];
@@ -201,39 +243,7 @@ function matchRule(rule: Rule, ctx: FlowContext, policy: Policy, key: string): R
   return out.filter((h) => !h.ports.isEmpty());
 }
 
-/**
- * What a rule matches depends on the flow's protocol, direction and state, not on the
- * requirement: computed once per rule and reused by every requirement's flows. An
- * absent address condition stands for "the flow's own destinations".
- */
-interface StaticHit {
-  readonly ports: IntervalSet;
-  readonly addrs?: IntervalSet;
-  readonly uncertain: Uncertainty[];
-}
-const MATCHES = new WeakMap<Rule, Map<string, StaticHit | null>>();
-
-/** What a rule's match depends on, besides the rule. */
-function matchKey(ctx: FlowContext, policy: Policy): string {
-  return `${ctx.protocol}|${ctx.direction}|${ctx.state ?? ''}|${policy.family}|${policy.direction}|${ctx.universeKind === 'resolver' ? 'r' : ''}`;
-}
-
-function cachedMatch(rule: Rule, ctx: FlowContext, policy: Policy, key: string): RuleHit | undefined {
-  let byKey = MATCHES.get(rule);
-  if (!byKey) {
-    byKey = new Map();
-    MATCHES.set(rule, byKey);
-  }
-  let hit = byKey.get(key);
-  if (hit === undefined) {
-    hit = matchBox(rule, ctx, policy) ?? null;
-    byKey.set(key, hit);
-  }
-  if (!hit) return undefined;
-  return { ports: hit.ports, addrs: hit.addrs ?? ctx.universe, uncertain: hit.uncertain };
-}
-
-function matchBox(rule: Rule, ctx: FlowContext, policy: Policy): StaticHit | undefined {
+function matchBox(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | undefined {
   const m = rule.match;
   if (m.protocols && !m.protocols.has(ctx.protocol)) return undefined;
   const egress = ctx.direction === 'egress';
@@ -251,7 +261,7 @@ function matchBox(rule: Rule, ctx: FlowContext, policy: Policy): StaticHit | und
     }
   }
   if (localAddrs) {
-    const space = familySpace(policy.family).subtract(LOOPBACK);
+    const space = localSpace(policy.family);
     if (!localAddrs.overlaps(space)) return undefined;
     if (!localAddrs.covers(space)) {
       uncertain.push({ reason: `matches only when the local address is in ${formatAddresses(localAddrs)}`, range: rule.range });
@@ -282,8 +292,18 @@ function matchBox(rule: Rule, ctx: FlowContext, policy: Policy): StaticHit | und
   }
   if (m.uncertain) uncertain.push(...m.uncertain);
 
-  const ports = remotePorts ?? ALL_PORTS;
-  return { ports, ...(remoteAddrs && { addrs: remoteAddrs }), uncertain };
+  return { ports: remotePorts ?? ALL_PORTS, addrs: remoteAddrs, uncertain };
+}
+
+/** The addresses a host's own side can have: its family less loopback. */
+const LOCAL_SPACES = new Map<Policy['family'], IntervalSet>();
+function localSpace(family: Policy['family']): IntervalSet {
+  let space = LOCAL_SPACES.get(family);
+  if (!space) {
+    space = familySpace(family).subtract(LOOPBACK);
+    LOCAL_SPACES.set(family, space);
+  }
+  return space;
 }
 
 function isLoopback(name: string): boolean {

@@ -49,6 +49,27 @@ export interface RuleMatch {
   readonly uncertain?: readonly Uncertainty[];
 }
 
+/**
+ * A match with every field present, in one order: the evaluator reads these fields for
+ * every rule of every flow, and objects of one shape are read fastest.
+ */
+export function ruleMatch(m: RuleMatch): RuleMatch {
+  return {
+    protocols: m.protocols,
+    dstPorts: m.dstPorts,
+    srcPorts: m.srcPorts,
+    eitherPorts: m.eitherPorts,
+    dstAddrs: m.dstAddrs,
+    srcAddrs: m.srcAddrs,
+    states: m.states,
+    partialStates: m.partialStates,
+    outInterface: m.outInterface,
+    inInterface: m.inInterface,
+    clusterPeers: m.clusterPeers,
+    uncertain: m.uncertain,
+  };
+}
+
 export type Target =
   | { readonly kind: 'accept' }
   | { readonly kind: 'drop' }

@@ -86,6 +86,29 @@ export class Region {
     return out.length === 0 ? Region.EMPTY : new Region(out);
   }
 
+  /** This region less these ports, every address; segments outside them are shared, not copied. */
+  subtractPorts(ports: IntervalSet): Region {
+    if (this.isEmpty() || ports.isEmpty()) return this;
+    const e = ports.numberEndpoints();
+    const out: Segment[] = [];
+    let k = 0;
+    let changed = false;
+    for (const s of this.segments) {
+      let lo = s.lo;
+      while (k < e.length && e[k + 1]! < lo) k += 2;
+      for (let q = k; q < e.length && e[q]! <= s.hi; q += 2) {
+        changed = true;
+        if (e[q]! > lo) out.push({ lo, hi: e[q]! - 1, addrs: s.addrs });
+        lo = e[q + 1]! + 1;
+        if (lo > s.hi) break;
+      }
+      if (lo === s.lo) out.push(s);
+      else if (lo <= s.hi) out.push({ lo, hi: s.hi, addrs: s.addrs });
+    }
+    if (!changed) return this;
+    return out.length === 0 ? Region.EMPTY : new Region(out);
+  }
+
   /** This region less the box; segments outside the box's ports are shared, not copied. */
   subtractBox(ports: IntervalSet, addrs: IntervalSet): Region {
     if (this.isEmpty() || ports.isEmpty() || addrs.isEmpty()) return this;
@@ -149,9 +172,10 @@ export class Region {
 
   /**
    * The union of many regions, in one sweep along the port axis. While segments only
-   * start, the address set grows by unions with the new sets; when one ends, the set is
-   * rebuilt from the segments still open. So nested port ranges ("1025-65535, 1026-65535,
-   * ...") cost one small union each, not a merge of everything merged before.
+   * start, the address set grows by a union with the sets that start; when one ends, the
+   * set is rebuilt from the segments still open. So nested port ranges ("1025-65535,
+   * 1026-65535, ...") cost one small union each, not a merge of everything merged before,
+   * and many sets that start or stay open together are merged in pairs (IntervalSet.unionAll).
    */
   static unionAll(regions: readonly Region[]): Region {
     const live = regions.filter((r) => !r.isEmpty());
@@ -175,16 +199,15 @@ export class Region {
         ei++;
         closed = true;
       }
-      if (closed) {
-        current = IntervalSet.EMPTY;
-        for (const x of open) current = current.union(x.addrs);
-      }
+      if (closed) current = IntervalSet.unionAll([...open].map((x) => x.addrs));
+      const opening = [current];
       while (si < starts.length && starts[si]!.lo === at) {
         const x = starts[si]!;
         open.add(x);
-        current = current.union(x.addrs);
+        opening.push(x.addrs);
         si++;
       }
+      if (opening.length > 1) current = IntervalSet.unionAll(opening);
       // The next change: a start, or the end of an open segment.
       const nextStart = si < starts.length ? starts[si]!.lo : Infinity;
       const nextEnd = ei < ends.length ? ends[ei]!.hi + 1 : Infinity;

@@ -1,7 +1,7 @@
 import { IntervalSet } from '../../model/intervals';
 import { familySpace, parseCidr, type Family } from '../../model/addresses';
 import { ALL_PORTS, type Protocol } from '../../model/ports';
-import type { ConnState, InterfaceMatch, RuleMatch, Target, Uncertainty } from '../../model/policy';
+import { ruleMatch, type ConnState, type InterfaceMatch, type RuleMatch, type Target, type Uncertainty } from '../../model/policy';
 import type { Token } from './tokenize';
 
 /**
@@ -343,19 +343,19 @@ export function parseRuleSpec(tokens: readonly Token[], family: Family): ParsedS
   if (negate) problem(tokens[tokens.length - 1], '"!" is not followed by an option');
   if (never) protocols = new Set();
 
-  const match: RuleMatch = {
-    ...(protocols && { protocols }),
-    ...(dstPorts && { dstPorts }),
-    ...(srcPorts && { srcPorts }),
-    ...(eitherPorts && { eitherPorts }),
-    ...(dstAddrs && { dstAddrs }),
-    ...(srcAddrs && { srcAddrs }),
-    ...(states && { states }),
-    ...(partialStates && states && { partialStates: { states: new Set([...partialStates.states].filter((x) => states!.has(x))), reason: partialStates.reason } }),
-    ...(outInterface && { outInterface }),
-    ...(inInterface && { inInterface }),
-    ...(uncertain.length > 0 && { uncertain }),
-  };
+  const match = ruleMatch({
+    protocols,
+    dstPorts,
+    srcPorts,
+    eitherPorts,
+    dstAddrs,
+    srcAddrs,
+    states,
+    partialStates: partialStates && states ? { states: new Set([...partialStates.states].filter((x) => states!.has(x))), reason: partialStates.reason } : undefined,
+    outInterface,
+    inInterface,
+    uncertain: uncertain.length > 0 ? uncertain : undefined,
+  });
   return { match, ...(target && { target }), ...(targetToken && { targetToken }), problems };
 }
 

@@ -1,6 +1,6 @@
 import type { Family } from '../../model/addresses';
 import type { Finding } from '../../model/finding';
-import type { Chain, ChainDefault, Policy, Rule } from '../../model/policy';
+import { ruleMatch, type Chain, type ChainDefault, type Policy, type Rule } from '../../model/policy';
 import type { LineIndex, SourceRange } from '../../model/source';
 import { diagnostic } from '../diagnostics';
 import { parseRuleSpec, type ParsedSpec } from './rulespec';
@@ -164,7 +164,7 @@ export function applyCommand(ctx: CommandContext, tokens: Token[], range: Source
     if (spec.problems.length > 0) {
       // iptables would refuse this rule; what it was meant to do is not known.
       const uncertain = [...(spec.match.uncertain ?? []), { reason: 'this line could not be read completely', range }];
-      return { range, text, words: [], key: '', spec: { ...spec, match: { ...spec.match, uncertain } } };
+      return { range, text, words: [], key: '', spec: { ...spec, match: ruleMatch({ ...spec.match, uncertain }) } };
     }
     return { range, text, spec, words: specTokens };
   };

@@ -1,7 +1,7 @@
 import type { Family } from '../../model/addresses';
 import { IntervalSet } from '../../model/intervals';
 import { portRange, type Protocol } from '../../model/ports';
-import type { Chain, Direction, Policy, Rule, RuleMatch, Uncertainty } from '../../model/policy';
+import { ruleMatch, type Chain, type Direction, type Policy, type Rule, type Uncertainty } from '../../model/policy';
 import type { SourceRange } from '../../model/source';
 import type { NetworkPolicyDoc, PeerSpec, PortSpec, RuleItem } from './read';
 import { describePods, relate, type Selector } from './selectors';
@@ -121,14 +121,14 @@ function policyFor(set: PodSet, selecting: readonly NetworkPolicyDoc[], directio
     // Beyond this many, the policies that may apply are summed up as one "maybe anything", keeping the work linear.
     const at = crowd[0]!.selectorRange;
     const reason = `${crowd.length} more NetworkPolicies of this namespace (from ${qualified(crowd[0]!)} on) may select some of these pods; they are not evaluated one by one`;
-    rules.push({ range: at, match: { uncertain: [{ reason, range: at }] }, target: { kind: 'accept' }, text: `${crowd.length} more NetworkPolicies that may apply` });
+    rules.push({ range: at, match: ruleMatch({ uncertain: [{ reason, range: at }] }), target: { kind: 'accept' }, text: `${crowd.length} more NetworkPolicies that may apply` });
     anyAddressRule = true;
   }
   const unreadable = [...(opts.unreadable.get(set.namespace) ?? []), ...(set.namespace !== undefined ? (opts.unreadable.get(undefined) ?? []) : [])];
   for (const r of unreadable) {
     rules.push({
       range: r,
-      match: { uncertain: [{ reason: 'a NetworkPolicy document of this namespace could not be read and may allow this', range: r }] },
+      match: ruleMatch({ uncertain: [{ reason: 'a NetworkPolicy document of this namespace could not be read and may allow this', range: r }] }),
       target: { kind: 'accept' },
       text: `the unreadable NetworkPolicy document at line ${r.start.line}`,
     });
@@ -250,14 +250,14 @@ function itemRules(d: NetworkPolicyDoc, item: RuleItem, direction: 'egress' | 'i
   for (const pg of peerGroups) {
     for (const po of portGroups) {
       const uncertain = [pg.uncertain, po.uncertain, maybe].filter((u): u is Uncertainty => !!u);
-      const match: RuleMatch = {
-        ...(po.protocols && { protocols: po.protocols }),
+      const match = ruleMatch({
+        protocols: po.protocols,
         // Egress ports are the remote pod's or host's; ingress ports are the selected pod's own: dstPorts both ways.
-        ...(po.ports && { dstPorts: po.ports }),
-        ...(pg.addrs && (direction === 'egress' ? { dstAddrs: pg.addrs } : { srcAddrs: pg.addrs })),
-        ...(pg.clusterPeers && { clusterPeers: pg.clusterPeers }),
-        ...(uncertain.length && { uncertain }),
-      };
+        dstPorts: po.ports,
+        ...(direction === 'egress' ? { dstAddrs: pg.addrs } : { srcAddrs: pg.addrs }),
+        clusterPeers: pg.clusterPeers,
+        uncertain: uncertain.length ? uncertain : undefined,
+      });
       rules.push({ range: item.range, match, target: { kind: 'accept' }, text });
     }
   }
