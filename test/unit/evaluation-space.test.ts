@@ -49,3 +49,23 @@ test('hundreds of alike undecided rules give a short message: each reason once w
   assert.ok(media.message.length < 3000, `message of ${media.message.length} characters`);
   assert.ok((media.related ?? []).length <= 22, `${(media.related ?? []).length} related locations`);
 });
+
+test('requirements that ask about the same flow get one outcome, each under its own name', () => {
+  // TCP 443 to the platform is asked by several profiles, and by a TLS TURN server named by host name.
+  const text = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', '-A OUTPUT -p tcp -m tcp --dport 443 -j REJECT', 'COMMIT', ''].join('\n');
+  const config: ReadinessConfig = { ...DEFAULT_CONFIG, profiles: ['opentok', 'flexperto', 'custom-turn'], turnServers: [{ host: 'turn.example.com', port: 443, transport: 'tls' }] };
+  const res = lintText({ path: '/etc/iptables/rules.v4', text }, config, 'iptables-save');
+  const byId = (id: string) => res.findings.find((f) => f.ruleId === id)!;
+  const platform = byId('tcp-443-platform');
+  const flexperto = byId('flexperto-services');
+  const turn = byId('custom-turn-reachable');
+  for (const f of [platform, flexperto, turn]) {
+    assert.equal(f.verdict, 'unmet', f.message);
+    assert.deepEqual(f.blocked!.map((g) => g.by.map((r) => r.range.start.line)), [[5]], f.message);
+  }
+  assert.deepEqual(platform.blocked!.map((g) => g.text), ['TCP 443']);
+  assert.deepEqual(flexperto.blocked!.map((g) => g.text), ['TCP 443']);
+  assert.deepEqual(turn.blocked!.map((g) => g.text), ['TLS 443 to turn.example.com: TCP 443']);
+  // A flow that differs in its port is its own: TCP 80 is allowed.
+  assert.equal(byId('certificate-status').verdict, 'met');
+});

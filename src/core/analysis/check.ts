@@ -126,6 +126,38 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
   };
 }
 
+/**
+ * Requirements of several profiles ask about the same flow (TCP 443 to the platform, say):
+ * its outcome in a policy is worked out once per evaluation space and reused, with the
+ * asking requirement's own context (its label) put back.
+ */
+const OUTCOMES = new WeakMap<Policy, Map<string, { readonly space: EvaluationSpace | undefined; readonly outcome: FlowOutcome | undefined }>>();
+
+function sharedOutcome(policy: Policy, ctx: FlowContext, space: EvaluationSpace | undefined): FlowOutcome | undefined {
+  let byFlow = OUTCOMES.get(policy);
+  if (!byFlow) {
+    byFlow = new Map();
+    OUTCOMES.set(policy, byFlow);
+  }
+  const key = flowKey(ctx);
+  const known = byFlow.get(key);
+  if (known && known.space === space) return known.outcome && (known.outcome.ctx === ctx ? known.outcome : { ...known.outcome, ctx });
+  const outcome = evaluateContext(policy, ctx, space);
+  byFlow.set(key, { space, outcome });
+  return outcome;
+}
+
+/** Everything about a flow that its outcome depends on; not its label, which only names it. */
+const FLOW_KEYS = new WeakMap<FlowContext, string>();
+function flowKey(ctx: FlowContext): string {
+  let key = FLOW_KEYS.get(ctx);
+  if (key === undefined) {
+    key = [ctx.protocol, ctx.direction, ctx.state ?? '', ctx.universeKind, ctx.remotePorts.numberEndpoints().join(','), ctx.universe.intervals.join(',')].join('|');
+    FLOW_KEYS.set(ctx, key);
+  }
+  return key;
+}
+
 /** At most this many reasons, rules and related places are spelled out; the rest are counted. */
 const MAX_LISTED = 10;
 
@@ -167,7 +199,7 @@ export function checkRequirement(
   space?: EvaluationSpace,
 ): Finding | undefined {
   const outcomes = contextsOf(req, config)
-    .map((ctx) => evaluateContext(policy, ctx, space))
+    .map((ctx) => sharedOutcome(policy, ctx, space))
     .filter((o): o is FlowOutcome => !!o);
   if (outcomes.length === 0) return undefined;
   const blocked = outcomes.flatMap((o) => o.blocked.map((g) => (o.ctx.label ? { ...g, text: `${o.ctx.label}: ${g.text}` } : g)));

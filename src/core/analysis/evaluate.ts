@@ -247,8 +247,57 @@ function matchBox(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | undef
   const m = rule.match;
   if (m.protocols && !m.protocols.has(ctx.protocol)) return undefined;
   const egress = ctx.direction === 'egress';
-  const uncertain: Uncertainty[] = [];
+  const facts = sideFacts(rule, egress, policy);
+  if (!facts) return undefined;
+  let partial: Uncertainty | undefined;
+  if (m.states) {
+    const state: ConnState = ctx.state ?? (egress ? 'new' : 'established');
+    if (!m.states.has(state)) return undefined;
+    if (m.partialStates?.states.has(state)) partial = { reason: m.partialStates.reason, range: rule.range };
+  }
+  if (m.clusterPeers && ctx.universeKind !== 'resolver') return undefined;
+  if (!partial && !m.clusterPeers) return facts.hit;
+  // In the order the conditions are read: local side, state, interfaces, cluster peers, the rule's own.
+  const u = facts.hit.uncertain;
+  const own = m.uncertain?.length ?? 0;
+  const uncertain = u.slice(0, facts.local);
+  if (partial) uncertain.push(partial);
+  uncertain.push(...u.slice(facts.local, u.length - own));
+  if (m.clusterPeers) uncertain.push(m.clusterPeers);
+  uncertain.push(...u.slice(u.length - own));
+  return { ports: facts.hit.ports, addrs: facts.hit.addrs, uncertain };
+}
 
+interface SideFacts {
+  readonly hit: RuleHit;
+  /** How many of its conditions are about the local side (they come first). */
+  readonly local: number;
+}
+
+/**
+ * What a rule matches on one side of a flow (egress or reply) apart from protocol, state
+ * and cluster peers: the same for every key, so computed once per rule and side, with
+ * the texts of its conditions. undefined: the rule never matches that side.
+ */
+const SIDE_FACTS = new WeakMap<Rule, [SideFacts | null | undefined, SideFacts | null | undefined]>();
+function sideFacts(rule: Rule, egress: boolean, policy: Policy): SideFacts | undefined {
+  let both = SIDE_FACTS.get(rule);
+  if (!both) {
+    both = [undefined, undefined];
+    SIDE_FACTS.set(rule, both);
+  }
+  const i = egress ? 0 : 1;
+  let facts = both[i];
+  if (facts === undefined) {
+    facts = computeSideFacts(rule, egress, policy) ?? null;
+    both[i] = facts;
+  }
+  return facts ?? undefined;
+}
+
+function computeSideFacts(rule: Rule, egress: boolean, policy: Policy): SideFacts | undefined {
+  const m = rule.match;
+  const uncertain: Uncertainty[] = [];
   const remotePorts = egress ? m.dstPorts : m.srcPorts;
   const localPorts = egress ? m.srcPorts : m.dstPorts;
   const remoteAddrs = egress ? m.dstAddrs : m.srcAddrs;
@@ -267,11 +316,7 @@ function matchBox(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | undef
       uncertain.push({ reason: `matches only when the local address is in ${formatAddresses(localAddrs)}`, range: rule.range });
     }
   }
-  if (m.states) {
-    const state: ConnState = ctx.state ?? (egress ? 'new' : 'established');
-    if (!m.states.has(state)) return undefined;
-    if (m.partialStates?.states.has(state)) uncertain.push({ reason: m.partialStates.reason, range: rule.range });
-  }
+  const local = uncertain.length;
   // On the way out the packet leaves through the internet-facing interface;
   // a reply comes in through it. Forwarding chains see the inside interface too.
   const outward = egress ? m.outInterface : m.inInterface;
@@ -286,13 +331,8 @@ function matchBox(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | undef
     if (r === false) return undefined;
     if (r) uncertain.push(r);
   }
-  if (m.clusterPeers) {
-    if (ctx.universeKind !== 'resolver') return undefined;
-    uncertain.push(m.clusterPeers);
-  }
   if (m.uncertain) uncertain.push(...m.uncertain);
-
-  return { ports: remotePorts ?? ALL_PORTS, addrs: remoteAddrs, uncertain };
+  return { hit: { ports: remotePorts ?? ALL_PORTS, addrs: remoteAddrs, uncertain }, local };
 }
 
 /** The addresses a host's own side can have: its family less loopback. */
