@@ -52,16 +52,18 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
   const U = Region.box(ctx.remotePorts, universe);
   if (U.isEmpty()) return undefined;
   const { pieces, cls, laterOnly } = evaluateStates(policy, ctx, universe, space);
-  let blocked = cls.blocked;
-  let unknown = cls.unknown;
-  let allowed = cls.allowed;
   const exact = ctx.universeKind === 'cidrs';
+  let allowed: Region;
+  let blocked: Region;
+  let unknown: Region;
   let partialNote: Map<string, string> | undefined;
-  if (!exact) {
-    // Host names: a port counts only when every address the hosts could have is decided alike.
-    // Both regions lie in U, so a port is decided when its segment holds every address.
-    const metPorts = allowed.portsWhere((a) => a.covers(universe));
-    const blockedPorts = blocked.portsWhere((a) => a.covers(universe));
+  if (exact) {
+    ({ allowed, blocked, unknown } = cls);
+  } else {
+    // Host names: a port counts only when every address the hosts could have is decided alike,
+    // which the classification tells without working out its regions' address detail.
+    const metPorts = cls.portsEntirely('allowed', universe);
+    const blockedPorts = cls.portsEntirely('blocked', universe);
     allowed = U.intersectBox(metPorts, universe);
     blocked = U.intersectBox(blockedPorts, universe);
     unknown = U.subtract(allowed).subtract(blocked);
@@ -85,7 +87,7 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
       text: g.text,
       ...(g.addresses && { addresses: g.addresses }),
       by: refsOf(pieces, gapRegion, (p) => p.outcome === 'deny'),
-      ...(laterOnly.meets(gapRegion) && { note: 'only the first packet (state NEW) may leave; the packets after it (state ESTABLISHED) are dropped' }),
+      ...(laterOnly().meets(gapRegion) && { note: 'only the first packet (state NEW) may leave; the packets after it (state ESTABLISHED) are dropped' }),
     };
   });
   const unknownGaps: Gap[] = gapsOf(ctx, unknown, exact, universe).map((g) => {

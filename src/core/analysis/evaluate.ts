@@ -362,31 +362,89 @@ function interfaceCondition(i: InterfaceMatch, side: string, range: SourceRange)
   };
 }
 
-export interface Classification {
-  readonly allowed: Region;
-  readonly blocked: Region;
-  readonly unknown: Region;
+/**
+ * Where every path through the policy agrees: a point is allowed or blocked only when all
+ * the pieces over it say so, and unknown otherwise. Kept as the unions of the pieces of each
+ * outcome; the three regions are worked out when first asked for, since a flow to host
+ * names needs only the ports at which every address is decided alike (portsEntirely),
+ * which the unions tell without the regions' address detail.
+ */
+export class Classification {
+  private a?: Region;
+  private b?: Region;
+  private u?: Region;
+
+  private constructor(
+    private readonly allow: Region,
+    private readonly deny: Region,
+    private readonly unk: Region,
+    /** The space classified, a box; every union lies inside it. */
+    private readonly universe: Region,
+    /** No point is in two unions (every rule matched for certain or not at all). */
+    private readonly disjoint: boolean,
+  ) {}
+
+  /** The regions given outright, as when two states' answers are combined. */
+  static fixed(allowed: Region, blocked: Region, unknown: Region, universe: Region): Classification {
+    const c = new Classification(allowed, blocked, unknown, universe, true);
+    c.a = allowed;
+    c.b = blocked;
+    c.u = unknown;
+    return c;
+  }
+
+  /** `piecesWithin`: the pieces come from evaluating `universe`, so they lie inside it. */
+  static of(pieces: readonly Piece[], universe: Region, piecesWithin: boolean): Classification {
+    const of = (o: Outcome) => {
+      const r = Region.unionAll(pieces.filter((p) => p.outcome === o).map((p) => p.region));
+      return piecesWithin ? r : r.intersect(universe);
+    };
+    // Every rule matched for certain or not at all: each point took one path, so the pieces do not overlap.
+    const disjoint = DISJOINT.has(pieces) && pieces.every((p) => p.outcome !== 'unknown' && p.conditions.length === 0);
+    return new Classification(of('allow'), of('deny'), disjoint ? Region.EMPTY : of('unknown'), universe, disjoint);
+  }
+
+  get allowed(): Region {
+    return (this.a ??= this.disjoint ? this.allow : this.allow.subtract(this.deny).subtract(this.unk));
+  }
+
+  get blocked(): Region {
+    return (this.b ??= this.disjoint ? this.deny : this.deny.subtract(this.allow).subtract(this.unk));
+  }
+
+  get unknown(): Region {
+    return (this.u ??= this.universe.subtract(this.allowed).subtract(this.blocked));
+  }
+
+  /**
+   * Ports at which every one of `addrs`, the universe's addresses, is allowed (or blocked).
+   * From the unions: all addresses of the port in one union and the port in no other.
+   */
+  portsEntirely(outcome: 'allowed' | 'blocked', addrs: IntervalSet): IntervalSet {
+    const [mine, others] = outcome === 'allowed' ? [this.allow, [this.deny, this.unk]] : [this.deny, [this.allow, this.unk]];
+    let ports = mine.portsWhere((a) => a.covers(addrs));
+    for (const o of others) if (!ports.isEmpty() && !o.isEmpty()) ports = ports.subtract(o.ports());
+    return ports;
+  }
+
+  /** Whether every point is allowed. */
+  allowsAll(): boolean {
+    return this.deny.isEmpty() && this.unk.isEmpty() && this.universe.subtract(this.allow).isEmpty();
+  }
+
+  /** The same classification over part of the universe: these ports, and these addresses when given. */
+  restrict(ports: IntervalSet, addrs?: IntervalSet): Classification {
+    const cut = (r: Region) => (addrs ? r.intersectBox(ports, addrs) : r.intersectPorts(ports));
+    const c = new Classification(cut(this.allow), cut(this.deny), cut(this.unk), cut(this.universe), this.disjoint);
+    // What is known already is cut too, rather than worked out again.
+    if (this.a) c.a = cut(this.a);
+    if (this.b) c.b = cut(this.b);
+    if (this.u) c.u = cut(this.u);
+    return c;
+  }
 }
 
-/**
- * A point is allowed or blocked only when every path through the policy agrees.
- * `piecesWithin`: the pieces come from evaluating `universe`, so they lie inside it.
- */
+/** Classifies the pieces of an evaluation of `universe` (see Classification). */
 export function classify(pieces: readonly Piece[], universe: Region, piecesWithin = false): Classification {
-  const of = (o: Outcome) => Region.unionAll(pieces.filter((p) => p.outcome === o).map((p) => p.region));
-  // Pieces from evaluating `universe` itself lie inside it already.
-  const inside = (r: Region) => (piecesWithin ? r : r.intersect(universe));
-  if (DISJOINT.has(pieces) && pieces.every((p) => p.outcome !== 'unknown' && p.conditions.length === 0)) {
-    // Every rule matched for certain or not at all: each point took one path, so the pieces do not overlap.
-    const allowed = inside(of('allow'));
-    const blocked = inside(of('deny'));
-    return { allowed, blocked, unknown: universe.subtract(allowed).subtract(blocked) };
-  }
-  const allow = of('allow');
-  const deny = of('deny');
-  const unk = of('unknown');
-  const allowed = inside(allow.subtract(deny).subtract(unk));
-  const blocked = inside(deny.subtract(allow).subtract(unk));
-  const unknown = universe.subtract(allowed).subtract(blocked);
-  return { allowed, blocked, unknown };
+  return Classification.of(pieces, universe, piecesWithin);
 }

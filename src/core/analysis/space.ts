@@ -7,7 +7,7 @@ import type { Policy } from '../model/policy';
 import { Region } from '../model/region';
 import type { ReadinessConfig } from '../config/types';
 import type { Requirement } from '../requirements/types';
-import { classify, evaluateFlow, type Classification, type FlowContext, type Piece } from './evaluate';
+import { Classification, classify, evaluateFlow, type FlowContext, type Piece } from './evaluate';
 import { flowContexts } from './flows';
 
 /** Whether a requirement is about this policy's direction of traffic. */
@@ -49,23 +49,13 @@ const EVALUATED = new WeakMap<Policy, Map<string, Evaluated>>();
 
 /**
  * Flows that match rules alike share an evaluation; the resolver's also match cluster peers
- * (see matchBox). Flows to published blocks get one of their own per block list: evaluating
- * a few blocks is cheaper than cutting them out of the evaluation of every public address.
+ * (see matchBox). Flows to published blocks share one of their own, over every block some
+ * requirement names: a few blocks together are cheaper to evaluate than cut out of the
+ * evaluation of every public address, and cheaper together than one by one.
  */
 function evaluationKey(ctx: FlowContext, state: FlowContext['state']): string {
-  const where = ctx.universeKind === 'resolver' ? 'r' : ctx.universeKind === 'cidrs' ? `c${universeId(ctx.universe)}` : '';
+  const where = ctx.universeKind === 'resolver' ? 'r' : ctx.universeKind === 'cidrs' ? 'c' : '';
   return `${ctx.protocol}|${ctx.direction}|${state ?? ''}|${where}`;
-}
-
-const UNIVERSE_IDS = new WeakMap<IntervalSet, number>();
-let nextUniverseId = 0;
-function universeId(set: IntervalSet): number {
-  let id = UNIVERSE_IDS.get(set);
-  if (id === undefined) {
-    id = nextUniverseId++;
-    UNIVERSE_IDS.set(set, id);
-  }
-  return id;
 }
 
 /** The states an egress flow is evaluated in (see evaluateStates). */
@@ -153,36 +143,35 @@ function evaluateWhole(policy: Policy, ctx: FlowContext, state: FlowContext['sta
 
 /** An evaluation's classification, cut down to one flow's ports and addresses. */
 function restrict(e: Evaluated, ports: IntervalSet, addrs: IntervalSet): Classification {
-  const { cls } = e;
-  if (addrs === e.addrs) {
-    // Every piece lies in the evaluated addresses: only the ports need cutting.
-    if (ports.covers(e.ports)) return cls;
-    return { allowed: cls.allowed.intersectPorts(ports), blocked: cls.blocked.intersectPorts(ports), unknown: cls.unknown.intersectPorts(ports) };
-  }
-  return { allowed: cls.allowed.intersectBox(ports, addrs), blocked: cls.blocked.intersectBox(ports, addrs), unknown: cls.unknown.intersectBox(ports, addrs) };
+  // Every piece lies in the evaluated addresses: when the flow asks about all of them, only the ports need cutting.
+  if (addrs === e.addrs) return ports.covers(e.ports) ? e.cls : e.cls.restrict(ports);
+  return e.cls.restrict(ports, addrs);
 }
 
 /**
  * An egress flow works only when its first packet (NEW) and the packets after it
  * (ESTABLISHED) both leave: a chain that lets only NEW out passes the TCP handshake or
  * the first datagram and drops the data. Each state is classified alone, then a point
- * is allowed when both states allow it and blocked when either blocks it.
+ * is allowed when both states allow it and blocked when either blocks it. `laterOnly`
+ * tells the points blocked in the later packets only.
  */
-export function evaluateStates(policy: Policy, ctx: FlowContext, universe: IntervalSet, space: EvaluationSpace | undefined): { pieces: readonly Piece[]; cls: Classification; laterOnly: Region } {
+export function evaluateStates(policy: Policy, ctx: FlowContext, universe: IntervalSet, space: EvaluationSpace | undefined): { pieces: readonly Piece[]; cls: Classification; laterOnly: () => Region } {
   const states = statesOf(policy, ctx);
   if (states.length === 1) {
     const e = evaluateWhole(policy, ctx, states[0], space);
-    return { pieces: e.pieces, cls: restrict(e, ctx.remotePorts, universe), laterOnly: Region.EMPTY };
+    return { pieces: e.pieces, cls: restrict(e, ctx.remotePorts, universe), laterOnly: () => Region.EMPTY };
   }
   const first = evaluateWhole(policy, ctx, 'new', space);
   const later = evaluateWhole(policy, ctx, 'established', space);
   const a = restrict(first, ctx.remotePorts, universe);
   const b = restrict(later, ctx.remotePorts, universe);
+  const pieces = [...first.pieces, ...later.pieces];
   // Commonly one state passes everything (an ESTABLISHED rule first): the other decides alone.
-  if (b.blocked.isEmpty() && b.unknown.isEmpty()) return { pieces: [...first.pieces, ...later.pieces], cls: a, laterOnly: Region.EMPTY };
-  if (a.blocked.isEmpty() && a.unknown.isEmpty()) return { pieces: [...first.pieces, ...later.pieces], cls: b, laterOnly: b.blocked };
+  if (b.allowsAll()) return { pieces, cls: a, laterOnly: () => Region.EMPTY };
+  if (a.allowsAll()) return { pieces, cls: b, laterOnly: () => b.blocked };
   const allowed = a.allowed.intersect(b.allowed);
   const blocked = a.blocked.union(b.blocked);
   const U = Region.box(ctx.remotePorts, universe);
-  return { pieces: [...first.pieces, ...later.pieces], cls: { allowed, blocked, unknown: U.subtract(allowed).subtract(blocked) }, laterOnly: b.blocked.subtract(a.blocked) };
+  const laterOnly = b.blocked.subtract(a.blocked);
+  return { pieces, cls: Classification.fixed(allowed, blocked, U.subtract(allowed).subtract(blocked), U), laterOnly: () => laterOnly };
 }
