@@ -73,9 +73,47 @@ export class BenchContext {
       times.push(performance.now() - t0);
     }
     keep(sink);
-    times.sort((a, b) => a - b);
-    return { median: median(times), min: times[0]!, max: times[times.length - 1]!, iterations };
+    return timing(times);
   }
+
+  /**
+   * Measures two functions whose times are to be compared, alternating them run by run
+   * (a GC before each when exposed), so that a machine that slows down or speeds up
+   * during the measurement weighs on both alike. Warmup and budget as in measure().
+   */
+  measurePair(a: () => unknown, b: () => unknown, options: MeasureOptions = {}): [Timing, Timing] {
+    let warmup = options.warmup ?? 3;
+    let iterations = options.iterations ?? 9;
+    const t = performance.now();
+    let sink: unknown = a();
+    sink = b();
+    const first = performance.now() - t;
+    if (first * (warmup + iterations) > (options.budgetMs ?? 30_000)) {
+      warmup = 1;
+      iterations = Math.max(3, Math.min(iterations, Math.floor((options.budgetMs ?? 30_000) / Math.max(first, 1))) | 1);
+    }
+    for (let i = 1; i < warmup; i++) {
+      sink = a();
+      sink = b();
+    }
+    const ta: number[] = [];
+    const tb: number[] = [];
+    for (let i = 0; i < iterations; i++) {
+      for (const [fn, times] of [[a, ta], [b, tb]] as const) {
+        collectGarbage();
+        const t0 = performance.now();
+        sink = fn();
+        times.push(performance.now() - t0);
+      }
+    }
+    keep(sink);
+    return [timing(ta), timing(tb)];
+  }
+}
+
+function timing(times: number[]): Timing {
+  times.sort((x, y) => x - y);
+  return { median: median(times), min: times[0]!, max: times[times.length - 1]!, iterations: times.length };
 }
 
 export function median(sorted: readonly number[]): number {

@@ -80,7 +80,7 @@ export function evaluateFlow(policy: Policy, ctx: FlowContext): Piece[] {
     });
     return pieces;
   }
-  const returned = runChain(policy, ctx, entry, start, [], [entry.name], pieces, matchKey(ctx, policy));
+  const returned = runChain(policy, ctx, entry, start, [], [entry.name], pieces, matchesUnder(policy, matchKey(ctx, policy)));
   if (!returned.isEmpty() && entry.default) {
     // RETURN in a built-in chain, or from a chain it went to with -g, ends in the
     // built-in chain's policy (iptables(8), TARGETS).
@@ -106,15 +106,15 @@ function runChain(
   inherited: readonly Uncertainty[],
   stack: string[],
   out: Piece[],
-  key: string,
+  matches: Matches,
 ): Region {
   let remaining = incoming;
   let returned = Region.EMPTY;
-  const matches = chainMatches(chain, key);
+  const hits = chainMatches(matches, chain);
   for (let r = 0; r < chain.rules.length; r++) {
     if (remaining.isEmpty()) break;
     const rule = chain.rules[r]!;
-    for (const m of (matches[r] ??= matchRule(rule, ctx, policy))) {
+    for (const m of (hits[r] ??= matchRule(rule, ctx, policy, matches.facts))) {
       if (remaining.isEmpty()) break;
       // No address condition: the region already lies in the flow's own addresses.
       const hit = m.addrs ? remaining.intersectBox(m.ports, m.addrs) : remaining.intersectPorts(m.ports);
@@ -149,7 +149,7 @@ function runChain(
             break;
           }
           stack.push(t.chain);
-          const back = runChain(policy, ctx, target, hit, conditions, stack, out, key);
+          const back = runChain(policy, ctx, target, hit, conditions, stack, out, matches);
           stack.pop();
           if (t.kind === 'goto') {
             // A goto's returns go back to this chain's caller.
@@ -197,10 +197,21 @@ function without(region: Region, m: RuleHit): Region {
 
 /**
  * What a rule matches depends on the flow's protocol, direction and state, not on the
- * requirement: computed once per chain and key, a list per rule, and reused by every
- * requirement's flows.
+ * requirement: computed once per chain and key, a list per rule filled in as the rules
+ * are reached, and reused by every requirement's flows. The caches of a policy hang off
+ * one weak entry for the policy; inside it, plain maps, which cost the collector far
+ * less than a weak entry per rule.
  */
-const MATCHES = new WeakMap<Chain, Map<string, (readonly RuleHit[] | undefined)[]>>();
+type FactsCache = Map<Rule, [SideFacts | null | undefined, SideFacts | null | undefined]>;
+interface Matches {
+  readonly byChain: Map<Chain, (readonly RuleHit[] | undefined)[]>;
+  readonly facts: FactsCache;
+}
+interface PolicyCache {
+  readonly byKey: Map<string, Matches>;
+  readonly facts: FactsCache;
+}
+const CACHES = new WeakMap<Policy, PolicyCache>();
 
 /** What a rule's match depends on, besides the rule. */
 function matchKey(ctx: FlowContext, policy: Policy): string {
@@ -209,24 +220,33 @@ function matchKey(ctx: FlowContext, policy: Policy): string {
 
 const NO_HITS: readonly RuleHit[] = [];
 
-/** The chain's rules' matches under one key, filled in as the rules are reached. */
-function chainMatches(chain: Chain, key: string): (readonly RuleHit[] | undefined)[] {
-  let byKey = MATCHES.get(chain);
-  if (!byKey) {
-    byKey = new Map();
-    MATCHES.set(chain, byKey);
+function matchesUnder(policy: Policy, key: string): Matches {
+  let cache = CACHES.get(policy);
+  if (!cache) {
+    cache = { byKey: new Map(), facts: new Map() };
+    CACHES.set(policy, cache);
   }
-  let list = byKey.get(key);
+  let m = cache.byKey.get(key);
+  if (!m) {
+    m = { byChain: new Map(), facts: cache.facts };
+    cache.byKey.set(key, m);
+  }
+  return m;
+}
+
+/** The chain's rules' matches under one key. */
+function chainMatches(matches: Matches, chain: Chain): (readonly RuleHit[] | undefined)[] {
+  let list = matches.byChain.get(chain);
   if (!list) {
     list = new Array<readonly RuleHit[] | undefined>(chain.rules.length);
-    byKey.set(key, list);
+    matches.byChain.set(chain, list);
   }
   return list;
 }
 
 /** The parts of the flow a rule may match: none, one box, or (with --ports) a certain and an uncertain part. */
-function matchRule(rule: Rule, ctx: FlowContext, policy: Policy): readonly RuleHit[] {
-  const hit = matchBox(rule, ctx, policy);
+function matchRule(rule: Rule, ctx: FlowContext, policy: Policy, facts: FactsCache): readonly RuleHit[] {
+  const hit = matchBox(rule, ctx, policy, facts);
   if (!hit) return NO_HITS;
   const either = rule.match.eitherPorts;
   if (!either) return [hit];
@@ -243,11 +263,11 @@ function matchRule(rule: Rule, ctx: FlowContext, policy: Policy): readonly RuleH
   return out.filter((h) => !h.ports.isEmpty());
 }
 
-function matchBox(rule: Rule, ctx: FlowContext, policy: Policy): RuleHit | undefined {
+function matchBox(rule: Rule, ctx: FlowContext, policy: Policy, cache: FactsCache): RuleHit | undefined {
   const m = rule.match;
   if (m.protocols && !m.protocols.has(ctx.protocol)) return undefined;
   const egress = ctx.direction === 'egress';
-  const facts = sideFacts(rule, egress, policy);
+  const facts = sideFacts(rule, egress, policy, cache);
   if (!facts) return undefined;
   let partial: Uncertainty | undefined;
   if (m.states) {
@@ -279,12 +299,11 @@ interface SideFacts {
  * and cluster peers: the same for every key, so computed once per rule and side, with
  * the texts of its conditions. undefined: the rule never matches that side.
  */
-const SIDE_FACTS = new WeakMap<Rule, [SideFacts | null | undefined, SideFacts | null | undefined]>();
-function sideFacts(rule: Rule, egress: boolean, policy: Policy): SideFacts | undefined {
-  let both = SIDE_FACTS.get(rule);
+function sideFacts(rule: Rule, egress: boolean, policy: Policy, cache: FactsCache): SideFacts | undefined {
+  let both = cache.get(rule);
   if (!both) {
     both = [undefined, undefined];
-    SIDE_FACTS.set(rule, both);
+    cache.set(rule, both);
   }
   const i = egress ? 0 : 1;
   let facts = both[i];
