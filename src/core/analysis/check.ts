@@ -200,14 +200,24 @@ export function checkRequirement(
   config: ReadinessConfig,
   space?: EvaluationSpace,
 ): Finding | undefined {
-  const outcomes = contextsOf(req, config)
-    .map((ctx) => sharedOutcome(policy, ctx, space))
-    .filter((o): o is FlowOutcome => !!o);
+  const outcomes: FlowOutcome[] = [];
+  for (const ctx of contextsOf(req, config)) {
+    const o = sharedOutcome(policy, ctx, space);
+    if (o) outcomes.push(o);
+  }
   if (outcomes.length === 0) return undefined;
-  const blocked = outcomes.flatMap((o) => o.blocked.map((g) => (o.ctx.label ? { ...g, text: `${o.ctx.label}: ${g.text}` } : g)));
-  const unknown = outcomes.flatMap((o) => o.unknown.map((g) => (o.ctx.label ? { ...g, text: `${o.ctx.label}: ${g.text}` } : g)));
-  const allowedBy = dedupe(outcomes.flatMap((o) => o.allowedBy));
-  const anyAllowed = outcomes.some((o) => o.anyAllowed);
+  const blocked: Gap[] = [];
+  const unknown: Gap[] = [];
+  const allowedRefs: Ref[] = [];
+  let anyAllowed = false;
+  for (const o of outcomes) {
+    const label = o.ctx.label;
+    for (const g of o.blocked) blocked.push(label ? { ...g, text: `${label}: ${g.text}` } : g);
+    for (const g of o.unknown) unknown.push(label ? { ...g, text: `${label}: ${g.text}` } : g);
+    for (const r of o.allowedBy) allowedRefs.push(r);
+    anyAllowed ||= o.anyAllowed;
+  }
+  const allowedBy = dedupe(allowedRefs);
   const verdict = blocked.length > 0 ? (anyAllowed ? 'partially-met' : 'unmet') : unknown.length > 0 ? 'unknown' : 'met';
 
   const where = `${policy.name}`;
@@ -254,9 +264,7 @@ export function checkRequirement(
         protocol: g.protocol,
         ports: g.ports,
         direction: o.ctx.direction,
-        ...(o.ctx.universeKind === 'cidrs' && {
-          cidrs: (g.addresses ?? formatAddresses(inFamily(o.ctx.universe, policy.family), 64)).split(', '),
-        }),
+        ...(o.ctx.universeKind === 'cidrs' && { cidrs: g.addresses?.split(', ') ?? cidrsOf(inFamily(o.ctx.universe, policy.family)) }),
       });
     }
   }
@@ -278,6 +286,17 @@ export function checkRequirement(
     fixes,
     citations: req.citations,
   };
+}
+
+/** A flow's destination blocks as CIDR texts, for fixes; the same few lists are asked for again and again. */
+const CIDR_TEXTS = new WeakMap<IntervalSet, readonly string[]>();
+function cidrsOf(set: IntervalSet): string[] {
+  let list = CIDR_TEXTS.get(set);
+  if (!list) {
+    list = formatAddresses(set, 64).split(', ');
+    CIDR_TEXTS.set(set, list);
+  }
+  return [...list];
 }
 
 function firstNonEmpty(refs: Ref[], otherwise: () => Ref[]): Ref[] {
