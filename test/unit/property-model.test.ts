@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { IntervalSet } from '../../src/core/model/intervals';
 import { Region } from '../../src/core/model/region';
-import { parseCidr, parseCidrGeneral } from '../../src/core/model/addresses';
+import { formatAddresses, parseCidr, parseCidrGeneral } from '../../src/core/model/addresses';
 
 const MAX = 23; // intervals span -2..MAX+2
 /** Holds every value the generators produce, so complements relative to it are exact. */
@@ -300,3 +300,37 @@ for (const [name, offset] of [
     );
   });
 }
+
+test('formatAddresses: the blocks it prints are the set, fewest blocks, and a long list is cut with "and more"', () => {
+  const v4 = fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 4096 }));
+  fc.assert(
+    fc.property(fc.array(v4, { minLength: 1, maxLength: 4 }), fc.boolean(), (list, v6) => {
+      const base = 0xffff00000000n;
+      const ivs = list.map(([lo, len]) => [base + BigInt(lo), base + BigInt(Math.min(2 ** 32 - 1, lo + len))] as const);
+      const set = IntervalSet.fromIntervals(v6 ? [...ivs, [0x20010db8n << 96n, (0x20010db8n << 96n) + 255n] as const] : ivs);
+      const text = formatAddresses(set, 10_000);
+      const blocks = text.split(', ');
+      let back = IntervalSet.EMPTY;
+      for (const b of blocks) {
+        const p = parseCidr(b);
+        assert.ok(p.ok, `${b} does not parse`);
+        assert.ok(!back.overlaps(p.set), `${b} overlaps an earlier block`);
+        back = back.union(p.set);
+      }
+      assert.ok(back.equals(set), `${text} is not the set`);
+      // Fewest blocks: no block's parent (the aligned block twice its size) lies in the set, or it would have been printed instead.
+      for (const b of blocks) {
+        const p = parseCidr(b);
+        if (!p.ok) continue;
+        const lo = p.set.intervals[0]![0];
+        const size = p.set.size();
+        const parentLo = lo - (lo % (2n * size));
+        if (size < 2n ** 32n) assert.ok(!set.covers(IntervalSet.of(parentLo, parentLo + 2n * size - 1n)), `${b} could be a block twice its size (${text})`);
+      }
+      const short = formatAddresses(set, 2);
+      if (blocks.length > 2) assert.equal(short, `${blocks.slice(0, 2).join(', ')} and more`);
+      else assert.equal(short, text);
+    }),
+    { numRuns: 300 },
+  );
+});

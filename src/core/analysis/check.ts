@@ -51,7 +51,10 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
   const universe = inFamily(ctx.universe, policy.family);
   const U = Region.box(ctx.remotePorts, universe);
   if (U.isEmpty()) return undefined;
-  const { pieces, cls, laterOnly } = evaluateStates(policy, ctx, universe, space);
+  const evaluated = evaluateStates(policy, ctx, universe, space);
+  const { cls, laterOnly } = evaluated;
+  // The pieces come from an evaluation of every flow alike: the ones about this flow, once.
+  const pieces = evaluated.pieces.filter((p) => p.region.meets(U));
   const exact = ctx.universeKind === 'cidrs';
   let allowed: Region;
   let blocked: Region;

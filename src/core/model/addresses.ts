@@ -139,10 +139,6 @@ export function inFamily(set: IntervalSet, family: Family | 'any'): IntervalSet 
   return out;
 }
 
-function formatV4(n: bigint): string {
-  return [24n, 16n, 8n, 0n].map((s) => ((n >> s) & 255n).toString()).join('.');
-}
-
 function formatV6(n: bigint): string {
   const groups: string[] = [];
   for (let s = 112n; s >= 0n; s -= 16n) groups.push(((n >> s) & 0xffffn).toString(16));
@@ -172,6 +168,21 @@ export function joinIpv6Groups(groups: readonly string[]): string {
   return `${head}::${tail}`;
 }
 
+/** Splits an IPv4 interval (as numbers, which hold 32 bits exactly) into the fewest CIDR blocks, up to `max` of them. */
+function v4Cidrs(lo: number, hi: number, out: string[], max: number): void {
+  let cur = lo;
+  while (cur <= hi && out.length < max) {
+    let size = 0;
+    while (size < 32) {
+      const block = 2 ** (size + 1);
+      if (cur % block !== 0 || cur + block - 1 > hi) break;
+      size++;
+    }
+    out.push(`${Math.floor(cur / 16777216)}.${Math.floor(cur / 65536) % 256}.${Math.floor(cur / 256) % 256}.${cur % 256}/${32 - size}`);
+    cur += 2 ** size;
+  }
+}
+
 /** Splits an interval into the fewest CIDR blocks. */
 function intervalToCidrs(lo: bigint, hi: bigint, width: bigint, fmt: (n: bigint) => string): string[] {
   const out: string[] = [];
@@ -199,7 +210,7 @@ export function formatAddresses(set: IntervalSet, limit = 8): string {
     const a = lo > v4[0] ? lo : v4[0];
     const b = hi < v4[1] ? hi : v4[1];
     if (lo < v4[0]) parts.push(...intervalToCidrs(lo, hi < v4[0] ? hi : v4[0] - 1n, 128n, formatV6));
-    if (a <= b) parts.push(...intervalToCidrs(a - V4_BASE, b - V4_BASE, 32n, formatV4));
+    if (a <= b) v4Cidrs(Number(a - V4_BASE), Number(b - V4_BASE), parts, limit + 1);
     if (hi > v4[1]) parts.push(...intervalToCidrs(lo > v4[1] ? lo : v4[1] + 1n, hi, 128n, formatV6));
     if (parts.length > limit) break;
   }
