@@ -40,6 +40,23 @@ export function tokenize(text: string, start: number, end: number): TokenizeResu
     }
     if (c === '#') return { tokens, commentStart: i };
     const wordStart = i;
+    // Most words have no quote or backslash: they are taken as one slice.
+    let plain = i;
+    while (plain < end) {
+      const d = text.charCodeAt(plain);
+      if (d === 32 || d === 9 || d === 13 || d === 10) break;
+      if (d === 92 || d === 39 || d === 34) {
+        plain = -1;
+        break;
+      }
+      plain++;
+    }
+    if (plain >= 0) {
+      const word = text.slice(wordStart, plain);
+      tokens.push({ value: word, start: wordStart, end: plain, quoted: false, raw: word });
+      i = plain;
+      continue;
+    }
     let value = '';
     let quoted = false;
     while (i < end) {
