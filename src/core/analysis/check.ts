@@ -10,7 +10,7 @@ import type { ReadinessConfig } from '../config/types';
 import type { Format, FlowToAllow } from '../formats/types';
 import type { Requirement } from '../requirements/types';
 import type { FlowContext, Piece } from './evaluate';
-import { contextsOf, evaluateStates, type EvaluationSpace } from './space';
+import { contextsOf, evaluateStates, forgetEvaluations, type EvaluationSpace } from './space';
 
 export { appliesTo, evaluationSpace, type EvaluationSpace } from './space';
 
@@ -150,6 +150,17 @@ function sharedOutcome(policy: Policy, ctx: FlowContext, space: EvaluationSpace 
   const outcome = evaluateContext(policy, ctx, space);
   byFlow.set(key, { space, outcome });
   return outcome;
+}
+
+/**
+ * Lets go of everything the checks of a policy share, once they are done. The caches would
+ * otherwise live as long as the policy, which a lint result keeps: in a file of a thousand
+ * policies, tens of megabytes the collector copies and keeps for nothing. Checking the
+ * policy again works them out again.
+ */
+export function forgetChecks(policy: Policy): void {
+  OUTCOMES.delete(policy);
+  forgetEvaluations(policy);
 }
 
 /** Everything about a flow that its outcome depends on; not its label, which only names it. */

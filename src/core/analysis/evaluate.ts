@@ -213,6 +213,11 @@ interface PolicyCache {
 }
 const CACHES = new WeakMap<Policy, PolicyCache>();
 
+/** Lets go of a policy's match caches once its checks are done, so that they die young. */
+export function forgetMatches(policy: Policy): void {
+  CACHES.delete(policy);
+}
+
 /** What a rule's match depends on, besides the rule. */
 function matchKey(ctx: FlowContext, policy: Policy): string {
   return `${ctx.protocol}|${ctx.direction}|${ctx.state ?? ''}|${policy.family}|${policy.direction}|${ctx.universeKind === 'resolver' ? 'r' : ''}`;

@@ -7,7 +7,7 @@ import type { Policy } from '../model/policy';
 import type { SourceFile } from '../model/source';
 import { REQUIREMENTS } from '../requirements/catalog';
 import { selectRequirements } from '../requirements/select';
-import { appliesTo, checkRequirement, evaluationSpace } from './check';
+import { appliesTo, checkRequirement, evaluationSpace, forgetChecks } from './check';
 import { applySuppressions, findSuppressions } from './suppress';
 
 export interface FileResult {
@@ -34,6 +34,7 @@ export function lintText(file: SourceFile, config: ReadinessConfig, formatId?: s
       const f = checkRequirement(file, format, policy, req, config, space);
       if (f) findings.push(f);
     }
+    forgetChecks(policy);
   }
   const { suppressions, problems } = findSuppressions(file.path, file.text, KNOWN_IDS);
   findings.push(...problems);

@@ -7,7 +7,7 @@ import type { Policy } from '../model/policy';
 import { Region } from '../model/region';
 import type { ReadinessConfig } from '../config/types';
 import type { Requirement } from '../requirements/types';
-import { Classification, classify, evaluateFlow, type FlowContext, type Piece } from './evaluate';
+import { Classification, classify, evaluateFlow, forgetMatches, type FlowContext, type Piece } from './evaluate';
 import { flowContexts } from './flows';
 
 /** Whether a requirement is about this policy's direction of traffic. */
@@ -46,6 +46,12 @@ interface Evaluated {
 export type EvaluationSpace = ReadonlyMap<string, { readonly ports: IntervalSet; readonly addrs: IntervalSet }>;
 
 const EVALUATED = new WeakMap<Policy, Map<string, Evaluated>>();
+
+/** Lets go of what the evaluations of a policy keep for its next checks (see forgetChecks). */
+export function forgetEvaluations(policy: Policy): void {
+  EVALUATED.delete(policy);
+  forgetMatches(policy);
+}
 
 /**
  * Flows that match rules alike share an evaluation; the resolver's also match cluster peers
