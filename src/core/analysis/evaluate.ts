@@ -119,10 +119,10 @@ function runChain(
       // No address condition: the region already lies in the flow's own addresses.
       const hit = m.addrs ? remaining.intersectBox(m.ports, m.addrs) : remaining.intersectPorts(m.ports);
       if (hit.isEmpty()) continue;
-      const conditions = m.uncertain.length === 0 ? inherited : [...inherited, ...m.uncertain];
+      const conditions = m.uncertain.length === 0 ? inherited : inherited.length === 0 ? m.uncertain : [...inherited, ...m.uncertain];
       const certain = m.uncertain.length === 0;
       if (!certain) MAY_OVERLAP.add(out);
-      const decider: Decider = { range: rule.range, text: rule.text, kind: 'rule' };
+      const decider = deciderOf(rule, matches.facts);
       const t = rule.target;
       switch (t.kind) {
         case 'accept':
@@ -171,6 +171,16 @@ function runChain(
   return returned.union(remaining);
 }
 
+/** A rule as the decider of pieces: one object per rule, however many pieces it decides. */
+function deciderOf(rule: Rule, cache: FactsCache): Decider {
+  let entry = cache.get(rule);
+  if (!entry) {
+    entry = [undefined, undefined, undefined];
+    cache.set(rule, entry);
+  }
+  return (entry[2] ??= { range: rule.range, text: rule.text, kind: 'rule' });
+}
+
 function defaultPiece(d: ChainDefault, region: Region, inherited: readonly Uncertainty[]): Piece {
   return {
     region,
@@ -202,7 +212,7 @@ function without(region: Region, m: RuleHit): Region {
  * one weak entry for the policy; inside it, plain maps, which cost the collector far
  * less than a weak entry per rule.
  */
-type FactsCache = Map<Rule, [SideFacts | null | undefined, SideFacts | null | undefined]>;
+type FactsCache = Map<Rule, [SideFacts | null | undefined, SideFacts | null | undefined, Decider | undefined]>;
 interface Matches {
   readonly byChain: Map<Chain, (readonly RuleHit[] | undefined)[]>;
   readonly facts: FactsCache;
@@ -307,7 +317,7 @@ interface SideFacts {
 function sideFacts(rule: Rule, egress: boolean, policy: Policy, cache: FactsCache): SideFacts | undefined {
   let both = cache.get(rule);
   if (!both) {
-    both = [undefined, undefined];
+    both = [undefined, undefined, undefined];
     cache.set(rule, both);
   }
   const i = egress ? 0 : 1;
