@@ -69,3 +69,23 @@ test('requirements that ask about the same flow get one outcome, each under its 
   // A flow that differs in its port is its own: TCP 80 is allowed.
   assert.equal(byId('certificate-status').verdict, 'met');
 });
+
+test('a block list of thousands of single hosts: each host is decided by its own rule', () => {
+  // Rules for single hosts are taken out of what is undecided in batches (evaluate.ts, Undecided):
+  // the verdicts must be exactly those of one rule at a time.
+  const host = (i: number) => `${11 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.7`;
+  const rules = Array.from({ length: 3000 }, (_, i) => `-A OUTPUT -d ${host(i)}/32 -p udp -m udp --dport ${i % 2 ? '3478' : '1:65535'} -j ${i % 3 ? 'DROP' : 'REJECT'}`);
+  const text = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', ...rules, 'COMMIT', ''].join('\n');
+  const line = (i: number) => 5 + i;
+  const turn = (...hosts: string[]): ReadinessConfig => ({ ...DEFAULT_CONFIG, profiles: ['custom-turn'], turnServers: hosts.map((h) => ({ host: h, port: 3478, transport: 'udp' as const })) });
+  const check = (config: ReadinessConfig) => lintText({ path: '/etc/iptables/rules.v4', text }, config, 'iptables-save').findings.find((f) => f.ruleId === 'custom-turn-reachable')!;
+  for (const i of [0, 1, 31, 32, 33, 1234, 2999]) {
+    const f = check(turn(host(i)));
+    assert.equal(f.verdict, 'unmet', f.message);
+    assert.deepEqual(f.blocked!.map((g) => g.by.map((r) => r.range.start.line)), [[line(i)]], f.message);
+  }
+  // A host the list does not name, next to one it names: partly met, blocked by that one rule.
+  const f = check(turn('11.255.255.7', host(2000)));
+  assert.equal(f.verdict, 'partially-met', f.message);
+  assert.deepEqual(f.blocked!.flatMap((g) => g.by.map((r) => r.range.start.line)), [line(2000)], f.message);
+});

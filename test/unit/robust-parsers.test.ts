@@ -502,6 +502,13 @@ test(
   },
 );
 
+test('a block list of 10,000 single-host DROP rules lints within the bound', TEST_OPTIONS, () => {
+  const rules = Array.from({ length: 10_000 }, (_, i) => `-A OUTPUT -d ${11 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}.7/32 -j DROP`);
+  const file = { path: 'blocklist.rules', text: `*filter\n:OUTPUT ACCEPT [0:0]\n${rules.join('\n')}\n-A OUTPUT -p udp -j ACCEPT\nCOMMIT\n` };
+  const result = timed('lintText', () => lintText(file, CONFIGS[1]!, 'iptables-save'));
+  assert.ok(result.findings.some((f) => f.ruleId === 'udp-media-range'), 'the media range is checked');
+});
+
 // Inputs built to make a parser or the evaluator work hard: each must still finish within the bound.
 test('adversarial inputs finish within the bound', TEST_OPTIONS, () => {
   const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];

@@ -108,16 +108,15 @@ function runChain(
   out: Piece[],
   matches: Matches,
 ): Region {
-  let remaining = incoming;
+  const undecided = new Undecided(incoming);
   let returned = Region.EMPTY;
   const hits = chainMatches(matches, chain);
   for (let r = 0; r < chain.rules.length; r++) {
-    if (remaining.isEmpty()) break;
+    if (undecided.isEmpty()) break;
     const rule = chain.rules[r]!;
     for (const m of (hits[r] ??= matchRule(rule, ctx, policy, matches.facts))) {
-      if (remaining.isEmpty()) break;
-      // No address condition: the region already lies in the flow's own addresses.
-      const hit = m.addrs ? remaining.intersectBox(m.ports, m.addrs) : remaining.intersectPorts(m.ports);
+      if (undecided.isEmpty()) break;
+      const hit = undecided.hit(m);
       if (hit.isEmpty()) continue;
       const conditions = m.uncertain.length === 0 ? inherited : inherited.length === 0 ? m.uncertain : [...inherited, ...m.uncertain];
       const certain = m.uncertain.length === 0;
@@ -130,14 +129,14 @@ function runChain(
         case 'reject':
         case 'unknown': {
           out.push({ region: hit, outcome: t.kind === 'accept' ? 'allow' : t.kind === 'unknown' ? 'unknown' : 'deny', decider, conditions: t.kind === 'unknown' ? [...conditions, { reason: t.reason, range: rule.range }] : conditions });
-          if (certain) remaining = without(remaining, m);
+          if (certain) undecided.decide(m);
           break;
         }
         case 'continue':
           break;
         case 'return':
           returned = returned.union(hit);
-          if (certain) remaining = without(remaining, m);
+          if (certain) undecided.decide(m);
           break;
         case 'jump':
         case 'goto': {
@@ -145,7 +144,7 @@ function runChain(
           if (!target || stack.includes(t.chain) || stack.length >= MAX_DEPTH) {
             const reason = !target ? `chain ${t.chain} is not defined in this file` : `jump to ${t.chain} loops or nests too deep`;
             out.push({ region: hit, outcome: 'unknown', decider, conditions: [...conditions, { reason, range: rule.range }] });
-            if (certain) remaining = without(remaining, m);
+            if (certain) undecided.decide(m);
             break;
           }
           stack.push(t.chain);
@@ -154,21 +153,91 @@ function runChain(
           if (t.kind === 'goto') {
             // A goto's returns go back to this chain's caller.
             returned = returned.union(back);
-            if (certain) remaining = without(remaining, m);
+            if (certain) undecided.decide(m);
           } else if (certain) {
-            remaining = without(remaining, m).union(back);
+            undecided.decide(m);
+            undecided.add(back);
           }
           break;
         }
       }
     }
   }
+  const remaining = undecided.region();
   if (remaining.isEmpty()) return returned;
   if (chain.default) {
     out.push(defaultPiece(chain.default, remaining, inherited));
     return returned;
   }
   return returned.union(remaining);
+}
+
+/**
+ * What is still undecided in a chain: a region less the boxes that certain rules decided
+ * since the region was last brought up to date. A run of rules for single hosts (a block
+ * list of /32 DROPs) would otherwise copy the whole, ever more fragmented region once per
+ * rule; the boxes are taken out together, every so many rules or when a rule needs the
+ * whole region. A rule for one host then costs about the square root of the list's length,
+ * not its length.
+ */
+class Undecided {
+  private pending: RuleHit[] = [];
+  private decided = 0;
+
+  constructor(private base: Region) {}
+
+  /** Whether surely nothing is undecided; boxes not yet taken out may have emptied it unnoticed, which costs only empty matches. */
+  isEmpty(): boolean {
+    return this.base.isEmpty();
+  }
+
+  /** The undecided part of what a rule matches. */
+  hit(m: RuleHit): Region {
+    if (!m.addrs) {
+      // No address condition: the region already lies in the flow's own addresses.
+      this.settle();
+      return this.base.intersectPorts(m.ports);
+    }
+    let hit = this.base.intersectBox(m.ports, m.addrs);
+    for (const p of this.pending) {
+      if (hit.isEmpty()) break;
+      if (!p.addrs!.overlaps(m.addrs) || !p.ports.overlaps(m.ports)) continue;
+      hit = without(hit, p);
+    }
+    return hit;
+  }
+
+  /** A certain rule decided everything it matches. */
+  decide(m: RuleHit): void {
+    if (!m.addrs) {
+      this.settle();
+      this.base = this.base.subtractPorts(m.ports);
+      return;
+    }
+    this.pending.push(m);
+    // About the square root of the boxes decided so far: a rule looks at that many at most, and
+    // the region, which has about as many holes as boxes were decided, is copied that much less often.
+    if (this.pending.length >= Math.max(4, Math.sqrt(++this.decided))) this.settle();
+  }
+
+  /** A region comes back undecided (returned from a chain jumped to). */
+  add(r: Region): void {
+    this.settle();
+    this.base = this.base.union(r);
+  }
+
+  /** Everything undecided, brought up to date. */
+  region(): Region {
+    this.settle();
+    return this.base;
+  }
+
+  private settle(): void {
+    const n = this.pending.length;
+    if (n === 0) return;
+    this.base = n === 1 ? without(this.base, this.pending[0]!) : this.base.subtract(Region.unionAll(this.pending.map((p) => Region.box(p.ports, p.addrs!))));
+    this.pending = [];
+  }
 }
 
 /** A rule as the decider of pieces: one object per rule, however many pieces it decides. */
