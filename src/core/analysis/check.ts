@@ -25,11 +25,19 @@ interface FlowOutcome {
   readonly blockedRegion: Region;
 }
 
+/**
+ * Where a range starts, as one number: rules are told apart by their places. Exact for any
+ * file within the size bound (MAX_FILE_BYTES): a column is below 2^26 and a line below 2^27.
+ */
+function placeKey(range: SourceRange): number {
+  return range.start.line * 2 ** 26 + range.start.column;
+}
+
 function refsOf(pieces: readonly Piece[], region: Region, pick: (p: Piece) => boolean): Ref[] {
-  const out = new Map<string, Ref>();
+  const out = new Map<number, Ref>();
   for (const p of pieces) {
     if (!pick(p) || !p.region.meets(region)) continue;
-    const key = `${p.decider.range.start.line}:${p.decider.range.start.column}`;
+    const key = placeKey(p.decider.range);
     if (!out.has(key)) out.set(key, { range: p.decider.range, text: p.decider.kind === 'default' ? p.decider.text : p.decider.text });
   }
   return [...out.values()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
@@ -70,8 +78,8 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
     allowed = U.intersectBox(metPorts, universe);
     blocked = U.intersectBox(blockedPorts, universe);
     unknown = U.subtract(allowed).subtract(blocked);
-    partialNote = new Map();
     for (const b of cls.allowed.intersect(unknown).boxes()) {
+      partialNote ??= new Map();
       const who = ctx.universeKind === 'resolver' ? 'the resolver is' : "the platform's hosts are";
       partialNote.set(
         formatFlow(ctx.protocol, b.ports),
@@ -253,18 +261,18 @@ export function checkRequirement(
   }
 
   const related: RelatedLocation[] = [];
-  const seen = new Set([`${range.start.line}:${range.start.column}`]);
+  const seen = new Set([placeKey(range)]);
   let deciders = 0;
   for (const g of [...blocked, ...unknown]) {
     for (const r of g.by) {
-      const key = `${r.range.start.line}:${r.range.start.column}`;
+      const key = placeKey(r.range);
       if (seen.has(key)) continue;
       seen.add(key);
       // The first rules that also decide; a file of hundreds of alike rules lists a readable few.
       if (deciders++ < MAX_LISTED * 2) related.push({ file: file.path, range: r.range, message: `also decides ${g.text}` });
     }
   }
-  if (!seen.has(`${policy.range.start.line}:${policy.range.start.column}`)) {
+  if (!seen.has(placeKey(policy.range))) {
     related.push({ file: file.path, range: policy.range, message: `${policy.name}: ${policy.scope}` });
   }
   if (config.allowedIps && outcomes.some((o) => o.ctx.universeKind === 'cidrs' && !req.destinations?.cidrs && req.id !== 'custom-turn-reachable')) {
@@ -318,7 +326,7 @@ function firstNonEmpty(refs: Ref[], otherwise: () => Ref[]): Ref[] {
 }
 
 function dedupe(refs: Ref[]): Ref[] {
-  const m = new Map<string, Ref>();
-  for (const r of refs) m.set(`${r.range.start.line}:${r.range.start.column}`, r);
+  const m = new Map<number, Ref>();
+  for (const r of refs) m.set(placeKey(r.range), r);
   return [...m.values()].sort((a, b) => a.range.start.line - b.range.start.line);
 }

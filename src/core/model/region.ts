@@ -241,52 +241,65 @@ export class Region {
     return this.combine(other, (a, b) => (a && b ? a.subtract(b) : a));
   }
 
-  /** Sweeps the port axis over both regions' breakpoints. */
+  /** Sweeps the port axis over both regions' segments, one stretch at a time in which neither changes. */
   private combine(other: Region, op: (a: IntervalSet | undefined, b: IntervalSet | undefined) => IntervalSet | undefined): Region {
-    const points = new Set<number>();
-    for (const s of this.segments) points.add(s.lo).add(s.hi + 1);
-    for (const s of other.segments) points.add(s.lo).add(s.hi + 1);
-    const cuts = [...points].sort((x, y) => x - y);
+    const A = this.segments;
+    const B = other.segments;
     const out: Segment[] = [];
     let i = 0;
     let j = 0;
+    let pos = Math.min(A[0]?.lo ?? Infinity, B[0]?.lo ?? Infinity);
     let lastA: IntervalSet | undefined | null = null;
     let lastB: IntervalSet | undefined | null = null;
     let lastR: IntervalSet | undefined;
-    for (let k = 0; k + 1 < cuts.length; k++) {
-      const lo = cuts[k]!;
-      const hi = cuts[k + 1]! - 1;
-      while (i < this.segments.length && this.segments[i]!.hi < lo) i++;
-      while (j < other.segments.length && other.segments[j]!.hi < lo) j++;
-      const a = i < this.segments.length && this.segments[i]!.lo <= lo ? this.segments[i]!.addrs : undefined;
-      const b = j < other.segments.length && other.segments[j]!.lo <= lo ? other.segments[j]!.addrs : undefined;
-      // Runs of cuts with the same pair of address sets: one operation.
+    while (i < A.length || j < B.length) {
+      const a = i < A.length ? A[i]! : undefined;
+      const b = j < B.length ? B[j]! : undefined;
+      const aIn = a !== undefined && a.lo <= pos;
+      const bIn = b !== undefined && b.lo <= pos;
+      if (!aIn && !bIn) {
+        pos = Math.min(a?.lo ?? Infinity, b?.lo ?? Infinity);
+        continue;
+      }
+      // The stretch ends where a segment ends or the other begins.
+      let end = Infinity;
+      if (a) end = Math.min(end, aIn ? a.hi : a.lo - 1);
+      if (b) end = Math.min(end, bIn ? b.hi : b.lo - 1);
+      const x = aIn ? a.addrs : undefined;
+      const y = bIn ? b.addrs : undefined;
+      // Runs of stretches with the same pair of address sets: one operation.
       let r: IntervalSet | undefined;
-      if (a === lastA && b === lastB) r = lastR;
+      if (x === lastA && y === lastB) r = lastR;
       else {
-        r = op(a, b);
-        lastA = a;
-        lastB = b;
+        r = op(x, y);
+        lastA = x;
+        lastB = y;
         lastR = r;
       }
-      if (!r || r.isEmpty()) continue;
-      const last = out[out.length - 1];
-      if (last && last.hi === lo - 1 && last.addrs.equals(r)) out[out.length - 1] = { lo: last.lo, hi, addrs: r };
-      else out.push({ lo, hi, addrs: r });
+      if (r && !r.isEmpty()) {
+        const last = out[out.length - 1];
+        if (last && last.hi === pos - 1 && last.addrs.equals(r)) out[out.length - 1] = { lo: last.lo, hi: end, addrs: r };
+        else out.push({ lo: pos, hi: end, addrs: r });
+      }
+      pos = end + 1;
+      if (aIn && a.hi < pos) i++;
+      if (bIn && b.hi < pos) j++;
     }
     return out.length === 0 ? Region.EMPTY : new Region(out);
   }
 
   /** Groups the region into (ports, addresses) pairs with equal address sets, merged along the port axis. */
   boxes(): { ports: IntervalSet; addrs: IntervalSet }[] {
-    const groups: { ports: [number, number][]; addrs: IntervalSet }[] = [];
+    const groups: { ends: number[]; addrs: IntervalSet }[] = [];
     for (const s of this.segments) {
-      const g = groups.find((x) => x.addrs.equals(s.addrs));
-      if (g) g.ports.push([s.lo, s.hi]);
-      else groups.push({ ports: [[s.lo, s.hi]], addrs: s.addrs });
+      // Segments in port order: each group's ports come out ordered as well.
+      const g = groups.find((x) => x.addrs === s.addrs) ?? groups.find((x) => x.addrs.equals(s.addrs));
+      if (g) g.ends.push(s.lo, s.hi);
+      else groups.push({ ends: [s.lo, s.hi], addrs: s.addrs });
     }
-    return groups.map((g) => ({ ports: IntervalSet.fromNumberIntervals(g.ports), addrs: g.addrs }));
+    return groups.map((g) => ({ ports: IntervalSet.fromSortedNumbers(g.ends), addrs: g.addrs }));
   }
+
 }
 
 function firstFrom(segs: readonly Segment[], port: number): number {
