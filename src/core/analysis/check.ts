@@ -34,11 +34,16 @@ function placeKey(range: SourceRange): number {
 }
 
 function refsOf(pieces: readonly Piece[], region: Region, pick: (p: Piece) => boolean): Ref[] {
+  return refsAmong(pieces, (p) => pick(p) && p.region.meets(region));
+}
+
+/** The deciders of the picked pieces, each once, in file order. */
+function refsAmong(pieces: readonly Piece[], pick: (p: Piece) => boolean): Ref[] {
   const out = new Map<number, Ref>();
   for (const p of pieces) {
-    if (!pick(p) || !p.region.meets(region)) continue;
+    if (!pick(p)) continue;
     const key = placeKey(p.decider.range);
-    if (!out.has(key)) out.set(key, { range: p.decider.range, text: p.decider.kind === 'default' ? p.decider.text : p.decider.text });
+    if (!out.has(key)) out.set(key, { range: p.decider.range, text: p.decider.text });
   }
   return [...out.values()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
 }
@@ -90,6 +95,9 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
       );
     }
   }
+  // The pieces about one gap: all of them when the gap is the whole flow, as it often is.
+  const about = (g: { ports: IntervalSet; addrs: IntervalSet }, gapRegion: Region): readonly Piece[] =>
+    g.ports.covers(ctx.remotePorts) && g.addrs.covers(universe) ? pieces : pieces.filter((p) => p.region.meets(gapRegion));
   const blockedGaps: Gap[] = gapsOf(ctx, blocked, exact, universe).map((g) => {
     const gapRegion = Region.box(g.ports, g.addrs);
     return {
@@ -97,21 +105,21 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
       ports: portPairs(g.ports),
       text: g.text,
       ...(g.addresses && { addresses: g.addresses }),
-      by: refsOf(pieces, gapRegion, (p) => p.outcome === 'deny'),
+      by: refsAmong(about(g, gapRegion), (p) => p.outcome === 'deny'),
       ...(laterOnly().meets(gapRegion) && { note: 'only the first packet (state NEW) may leave; the packets after it (state ESTABLISHED) are dropped' }),
     };
   });
   const unknownGaps: Gap[] = gapsOf(ctx, unknown, exact, universe).map((g) => {
     const gapRegion = Region.box(g.ports, g.addrs);
+    const mine = about(g, gapRegion);
     // Each reason once, with the lines it stands on: a file of many alike rules gives a few reasons, not thousands.
-    const byReason = new Map<string, Set<number>>();
-    for (const p of pieces) {
-      if (!p.region.meets(gapRegion)) continue;
+    const byReason = new Map<string, number[]>();
+    for (const p of mine) {
       for (const c of p.conditions) {
         const line = (c.range ?? p.decider.range).start.line;
         const lines = byReason.get(c.reason);
-        if (lines) lines.add(line);
-        else byReason.set(c.reason, new Set([line]));
+        if (lines) lines.push(line);
+        else byReason.set(c.reason, [line]);
       }
     }
     const reasons = summarizeReasons(byReason);
@@ -124,8 +132,8 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
       reasons,
       // The rules that leave it undecided; failing those, the rules that allow only some of its addresses.
       by: firstNonEmpty(
-        refsOf(pieces, gapRegion, (p) => p.conditions.length > 0 || p.outcome === 'unknown'),
-        () => refsOf(pieces, gapRegion, (p) => p.outcome === 'allow'),
+        refsAmong(mine, (p) => p.conditions.length > 0 || p.outcome === 'unknown'),
+        () => refsAmong(mine, (p) => p.outcome === 'allow'),
       ),
     };
   });
@@ -193,7 +201,7 @@ function linesText(lines: Iterable<number>): string {
   return `lines ${sorted.slice(0, 5).join(', ')} and ${sorted.length - 5} more`;
 }
 
-function summarizeReasons(byReason: ReadonlyMap<string, ReadonlySet<number>>): string[] {
+function summarizeReasons(byReason: ReadonlyMap<string, readonly number[]>): string[] {
   const all = [...byReason];
   const out = all.slice(0, MAX_LISTED).map(([reason, lines]) => `${reason} (${linesText(lines)})`);
   if (all.length > MAX_LISTED) {
