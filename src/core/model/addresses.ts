@@ -205,6 +205,20 @@ export function formatAddresses(set: IntervalSet, limit = 8): string {
   if (set.equals(PUBLIC_V4)) return 'any public IPv4 address';
   if (set.equals(PUBLIC_ADDRESSES)) return 'any public address';
   const parts: string[] = [];
+  const flat = set.smallEndpoints();
+  if (flat) {
+    // Every value a safe integer: IPv4 blocks without bigints, which is nearly always.
+    const v4lo = Number(V4_BASE);
+    const v4hi = Number(V4_BASE + V4_MAX);
+    for (let k = 0; k < flat.length && parts.length <= limit; k += 2) {
+      const lo = flat[k]!;
+      const hi = flat[k + 1]!;
+      if (lo < v4lo) parts.push(...intervalToCidrs(BigInt(lo), BigInt(Math.min(hi, v4lo - 1)), 128n, formatV6));
+      if (Math.max(lo, v4lo) <= Math.min(hi, v4hi)) v4Cidrs(Math.max(lo, v4lo) - v4lo, Math.min(hi, v4hi) - v4lo, parts, limit + 1);
+      if (hi > v4hi) parts.push(...intervalToCidrs(BigInt(Math.max(lo, v4hi + 1)), BigInt(hi), 128n, formatV6));
+    }
+    return parts.length > limit ? `${parts.slice(0, limit).join(', ')} and more` : parts.join(', ');
+  }
   for (const [lo, hi] of set.intervals) {
     const v4 = ALL_V4.intervals[0]!;
     const a = lo > v4[0] ? lo : v4[0];

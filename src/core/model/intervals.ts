@@ -118,6 +118,11 @@ export class IntervalSet {
     return out;
   }
 
+  /** The endpoints as numbers when every value is a safe integer, else undefined. */
+  smallEndpoints(): readonly number[] | undefined {
+    return this.flat;
+  }
+
   isEmpty(): boolean {
     // Only the number form can be empty: EMPTY is the one empty set.
     return this.flat !== undefined && this.flat.length === 0;
