@@ -59,9 +59,10 @@ export interface Piece {
 const MAX_DEPTH = 64;
 
 /**
- * Piece lists from a run in which some rule matched only maybe: a point may then have
- * taken several paths, and its pieces overlap. Lists of runs without such a rule are
- * DISJOINT, which lets classify skip the work of telling overlaps apart.
+ * Piece lists from a run in which some rule that decides, returns or jumps matched only
+ * maybe: a point may then have taken several paths, and its pieces overlap. Lists of runs
+ * without such a rule are DISJOINT, which lets classify skip the work of telling overlaps
+ * apart.
  */
 const MAY_OVERLAP = new WeakSet<readonly Piece[]>();
 const DISJOINT = new WeakSet<readonly Piece[]>();
@@ -120,7 +121,9 @@ function runChain(
       if (hit.isEmpty()) continue;
       const conditions = m.uncertain.length === 0 ? inherited : inherited.length === 0 ? m.uncertain : [...inherited, ...m.uncertain];
       const certain = m.uncertain.length === 0;
-      if (!certain) MAY_OVERLAP.add(out);
+      // A point a rule may or may not match takes two paths, unless the rule only logs or marks
+      // (the packet goes on either way).
+      if (!certain && rule.target.kind !== 'continue') MAY_OVERLAP.add(out);
       const decider = deciderOf(rule, matches.facts);
       const t = rule.target;
       switch (t.kind) {

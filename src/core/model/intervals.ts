@@ -165,6 +165,14 @@ export class IntervalSet {
   static unionAll(sets: readonly IntervalSet[]): IntervalSet {
     let level = sets.filter((x) => !x.isEmpty());
     if (level.length === 0) return IntervalSet.EMPTY;
+    // Sets of one interval (a host, a block), often hundreds: sorted once and merged in one pass.
+    const singles = level.filter((x) => x.flat !== undefined && x.flat.length === 2);
+    if (singles.length > 8) {
+      singles.sort((x, y) => x.flat![0]! - y.flat![0]!);
+      const merged: number[] = [];
+      for (const x of singles) pushMerged(merged, x.flat![0]!, x.flat![1]!);
+      level = [IntervalSet.ofFlat(merged), ...level.filter((x) => x.flat === undefined || x.flat.length !== 2)];
+    }
     while (level.length > 1) {
       const next: IntervalSet[] = [];
       for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? level[i]!.union(level[i + 1]!) : level[i]!);

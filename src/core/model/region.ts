@@ -183,8 +183,8 @@ export class Region {
     if (live.length === 1) return live[0]!;
     const segs: Segment[] = [];
     for (const r of live) for (const x of r.segments) segs.push(x);
-    const starts = segs.slice().sort((a, b) => a.lo - b.lo);
-    const ends = segs.slice().sort((a, b) => a.hi - b.hi);
+    const starts = sortedBy(segs, true);
+    const ends = sortedBy(segs, false);
     const out: Segment[] = [];
     const open = new Set<Segment>();
     let current = IntervalSet.EMPTY;
@@ -300,6 +300,26 @@ export class Region {
     return groups.map((g) => ({ ports: IntervalSet.fromSortedNumbers(g.ends), addrs: g.addrs }));
   }
 
+}
+
+/**
+ * Segments in the order of their first (or last) port. A port and the segment's index fit
+ * in one number, so a typed array sorts them without calling a comparator.
+ */
+function sortedBy(segs: readonly Segment[], byStart: boolean): Segment[] {
+  const n = segs.length;
+  const slots = 2 ** 21;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const port = byStart ? segs[i]!.lo : segs[i]!.hi;
+    // Ports are 0-65535; anything else is sorted the general way.
+    if (n >= slots || !(port >= 0 && port <= 0xffffff)) return segs.slice().sort(byStart ? (a, b) => a.lo - b.lo : (a, b) => a.hi - b.hi);
+    keys[i] = port * slots + i;
+  }
+  keys.sort();
+  const out = new Array<Segment>(n);
+  for (let i = 0; i < n; i++) out[i] = segs[keys[i]! % slots]!;
+  return out;
 }
 
 function firstFrom(segs: readonly Segment[], port: number): number {
