@@ -1,4 +1,4 @@
-import type { IntervalSet } from '../model/intervals';
+import { IntervalSet } from '../model/intervals';
 import { LOOPBACK, familySpace, inFamily } from '../model/addresses';
 import { ALL_PORTS, CLIENT_EPHEMERAL_PORTS, formatPorts, type Protocol } from '../model/ports';
 import { formatAddresses } from '../model/addresses';
@@ -469,6 +469,61 @@ function interfaceCondition(i: InterfaceMatch, side: string, range: SourceRange)
 }
 
 /**
+ * The union of the regions of some pieces, worked out only when its address detail is
+ * needed. Its ports come from the pieces alone, and a part of it cut by ports only keeps
+ * to that until asked for more. A chain of hundreds of rules for single hosts gives a union
+ * of hundreds of address sets, and most questions about it (at which ports does every path
+ * deny?) need none of them.
+ */
+class PieceUnion {
+  private value?: Region;
+  private portSet?: IntervalSet;
+
+  private constructor(
+    private readonly make: () => Region,
+    private readonly portsOf: (() => IntervalSet) | undefined,
+  ) {}
+
+  static of(parts: readonly Region[]): PieceUnion {
+    const live = parts.filter((r) => !r.isEmpty());
+    if (live.length <= 1) return PieceUnion.known(live[0] ?? Region.EMPTY);
+    return new PieceUnion(
+      () => Region.unionAll(live),
+      () => IntervalSet.unionAll(live.map((r) => r.ports())),
+    );
+  }
+
+  static known(region: Region): PieceUnion {
+    const u = new PieceUnion(() => region, undefined);
+    u.value = region;
+    return u;
+  }
+
+  get region(): Region {
+    return (this.value ??= this.make());
+  }
+
+  ports(): IntervalSet {
+    if (this.value || !this.portsOf) return this.region.ports();
+    return (this.portSet ??= this.portsOf());
+  }
+
+  isEmpty(): boolean {
+    return this.value ? this.value.isEmpty() : this.ports().isEmpty();
+  }
+
+  /** The part on these ports, and these addresses when given; a part on ports alone is worked out when needed. */
+  restrict(ports: IntervalSet, addrs?: IntervalSet): PieceUnion {
+    if (this.value) return PieceUnion.known(addrs ? this.value.intersectBox(ports, addrs) : this.value.intersectPorts(ports));
+    if (addrs) return PieceUnion.known(this.region.intersectBox(ports, addrs));
+    return new PieceUnion(
+      () => this.region.intersectPorts(ports),
+      () => this.ports().intersect(ports),
+    );
+  }
+}
+
+/**
  * Where every path through the policy agrees: a point is allowed or blocked only when all
  * the pieces over it say so, and unknown otherwise. Kept as the unions of the pieces of each
  * outcome; the three regions are worked out when first asked for, since a flow to host
@@ -481,9 +536,9 @@ export class Classification {
   private u?: Region;
 
   private constructor(
-    private readonly allow: Region,
-    private readonly deny: Region,
-    private readonly unk: Region,
+    private readonly allow: PieceUnion,
+    private readonly deny: PieceUnion,
+    private readonly unk: PieceUnion,
     /** The space classified, a box; every union lies inside it. */
     private readonly universe: Region,
     /** No point is in two unions (every rule matched for certain or not at all). */
@@ -492,7 +547,7 @@ export class Classification {
 
   /** The regions given outright, as when two states' answers are combined. */
   static fixed(allowed: Region, blocked: Region, unknown: Region, universe: Region): Classification {
-    const c = new Classification(allowed, blocked, unknown, universe, true);
+    const c = new Classification(PieceUnion.known(allowed), PieceUnion.known(blocked), PieceUnion.known(unknown), universe, true);
     c.a = allowed;
     c.b = blocked;
     c.u = unknown;
@@ -501,21 +556,24 @@ export class Classification {
 
   /** `piecesWithin`: the pieces come from evaluating `universe`, so they lie inside it. */
   static of(pieces: readonly Piece[], universe: Region, piecesWithin: boolean): Classification {
-    const of = (o: Outcome) => {
-      const r = Region.unionAll(pieces.filter((p) => p.outcome === o).map((p) => p.region));
-      return piecesWithin ? r : r.intersect(universe);
-    };
+    const of = (o: Outcome) => PieceUnion.of(pieces.filter((p) => p.outcome === o).map((p) => (piecesWithin ? p.region : p.region.intersect(universe))));
     // Every rule matched for certain or not at all: each point took one path, so the pieces do not overlap.
     const disjoint = DISJOINT.has(pieces) && pieces.every((p) => p.outcome !== 'unknown' && p.conditions.length === 0);
-    return new Classification(of('allow'), of('deny'), disjoint ? Region.EMPTY : of('unknown'), universe, disjoint);
+    return new Classification(of('allow'), of('deny'), disjoint ? PieceUnion.known(Region.EMPTY) : of('unknown'), universe, disjoint);
   }
 
   get allowed(): Region {
-    return (this.a ??= this.disjoint ? this.allow : this.allow.subtract(this.deny).subtract(this.unk));
+    if (this.a) return this.a;
+    if (this.disjoint) return (this.a = this.allow.region);
+    // Nothing is allowed where some path denies or cannot tell, which is often everywhere.
+    const open = this.universe.subtract(this.deny.region).subtract(this.unk.region);
+    return (this.a = open.isEmpty() ? Region.EMPTY : this.allow.region.intersect(open));
   }
 
   get blocked(): Region {
-    return (this.b ??= this.disjoint ? this.deny : this.deny.subtract(this.allow).subtract(this.unk));
+    if (this.b) return this.b;
+    if (this.disjoint) return (this.b = this.deny.region);
+    return (this.b = this.deny.region.subtract(this.allow.region).subtract(this.unk.region));
   }
 
   get unknown(): Region {
@@ -528,20 +586,21 @@ export class Classification {
    */
   portsEntirely(outcome: 'allowed' | 'blocked', addrs: IntervalSet): IntervalSet {
     const [mine, others] = outcome === 'allowed' ? [this.allow, [this.deny, this.unk]] : [this.deny, [this.allow, this.unk]];
-    let ports = mine.portsWhere((a) => a.covers(addrs));
-    for (const o of others) if (!ports.isEmpty() && !o.isEmpty()) ports = ports.subtract(o.ports());
-    return ports;
+    let candidates = mine.ports();
+    for (const o of others) if (!candidates.isEmpty() && !o.isEmpty()) candidates = candidates.subtract(o.ports());
+    if (candidates.isEmpty()) return candidates;
+    return mine.region.intersectPorts(candidates).portsWhere((a) => a.covers(addrs));
   }
 
   /** Whether every point is allowed. */
   allowsAll(): boolean {
-    return this.deny.isEmpty() && this.unk.isEmpty() && this.universe.subtract(this.allow).isEmpty();
+    return this.deny.isEmpty() && this.unk.isEmpty() && this.universe.subtract(this.allow.region).isEmpty();
   }
 
   /** The same classification over part of the universe: these ports, and these addresses when given. */
   restrict(ports: IntervalSet, addrs?: IntervalSet): Classification {
     const cut = (r: Region) => (addrs ? r.intersectBox(ports, addrs) : r.intersectPorts(ports));
-    const c = new Classification(cut(this.allow), cut(this.deny), cut(this.unk), cut(this.universe), this.disjoint);
+    const c = new Classification(this.allow.restrict(ports, addrs), this.deny.restrict(ports, addrs), this.unk.restrict(ports, addrs), cut(this.universe), this.disjoint);
     // What is known already is cut too, rather than worked out again.
     if (this.a) c.a = cut(this.a);
     if (this.b) c.b = cut(this.b);
