@@ -66,8 +66,9 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
   if (U.isEmpty()) return undefined;
   const evaluated = evaluateStates(policy, ctx, universe, space);
   const { cls, laterOnly } = evaluated;
-  // The pieces come from an evaluation of every flow alike: the ones about this flow, once.
-  const pieces = evaluated.pieces.filter((p) => p.region.meets(U));
+  // The pieces come from an evaluation of every flow alike: the ones about this flow, once
+  // (all of them when the flow asks about the whole space evaluated).
+  const pieces = evaluated.whole ? evaluated.pieces : evaluated.pieces.filter((p) => p.region.meets(U));
   const exact = ctx.universeKind === 'cidrs';
   let allowed: Region;
   let blocked: Region;

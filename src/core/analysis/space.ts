@@ -40,6 +40,8 @@ interface Evaluated {
   /** The space evaluated. */
   readonly ports: IntervalSet;
   readonly addrs: IntervalSet;
+  /** This (NEW) evaluation's pieces joined with a later-state evaluation's. */
+  joined?: { readonly later: Evaluated; readonly pieces: readonly Piece[] };
 }
 
 /** Per evaluation key, every port and address some requirement asks about. */
@@ -154,6 +156,12 @@ function restrict(e: Evaluated, ports: IntervalSet, addrs: IntervalSet): Classif
   return e.cls.restrict(ports, addrs);
 }
 
+/** The pieces of both states' evaluations, joined once for every flow that reads them (kept on the first). */
+function bothStates(first: Evaluated, later: Evaluated): readonly Piece[] {
+  if (first.joined?.later !== later) first.joined = { later, pieces: [...first.pieces, ...later.pieces] };
+  return first.joined.pieces;
+}
+
 /**
  * An egress flow works only when its first packet (NEW) and the packets after it
  * (ESTABLISHED) both leave: a chain that lets only NEW out passes the TCP handshake or
@@ -161,23 +169,31 @@ function restrict(e: Evaluated, ports: IntervalSet, addrs: IntervalSet): Classif
  * is allowed when both states allow it and blocked when either blocks it. `laterOnly`
  * tells the points blocked in the later packets only.
  */
-export function evaluateStates(policy: Policy, ctx: FlowContext, universe: IntervalSet, space: EvaluationSpace | undefined): { pieces: readonly Piece[]; cls: Classification; laterOnly: () => Region } {
+export function evaluateStates(
+  policy: Policy,
+  ctx: FlowContext,
+  universe: IntervalSet,
+  space: EvaluationSpace | undefined,
+): { pieces: readonly Piece[]; whole: boolean; cls: Classification; laterOnly: () => Region } {
   const states = statesOf(policy, ctx);
+  // Whether the flow asks about everything evaluated: then every piece is about it.
+  const all = (e: Evaluated) => universe === e.addrs && ctx.remotePorts.covers(e.ports);
   if (states.length === 1) {
     const e = evaluateWhole(policy, ctx, states[0], space);
-    return { pieces: e.pieces, cls: restrict(e, ctx.remotePorts, universe), laterOnly: () => Region.EMPTY };
+    return { pieces: e.pieces, whole: all(e), cls: restrict(e, ctx.remotePorts, universe), laterOnly: () => Region.EMPTY };
   }
   const first = evaluateWhole(policy, ctx, 'new', space);
   const later = evaluateWhole(policy, ctx, 'established', space);
   const a = restrict(first, ctx.remotePorts, universe);
   const b = restrict(later, ctx.remotePorts, universe);
-  const pieces = [...first.pieces, ...later.pieces];
+  const pieces = bothStates(first, later);
+  const whole = all(first) && all(later);
   // Commonly one state passes everything (an ESTABLISHED rule first): the other decides alone.
-  if (b.allowsAll()) return { pieces, cls: a, laterOnly: () => Region.EMPTY };
-  if (a.allowsAll()) return { pieces, cls: b, laterOnly: () => b.blocked };
+  if (b.allowsAll()) return { pieces, whole, cls: a, laterOnly: () => Region.EMPTY };
+  if (a.allowsAll()) return { pieces, whole, cls: b, laterOnly: () => b.blocked };
   const allowed = a.allowed.intersect(b.allowed);
   const blocked = a.blocked.union(b.blocked);
   const U = Region.box(ctx.remotePorts, universe);
   const laterOnly = b.blocked.subtract(a.blocked);
-  return { pieces, cls: Classification.fixed(allowed, blocked, U.subtract(allowed).subtract(blocked), U), laterOnly: () => laterOnly };
+  return { pieces, whole, cls: Classification.fixed(allowed, blocked, U.subtract(allowed).subtract(blocked), U), laterOnly: () => laterOnly };
 }
