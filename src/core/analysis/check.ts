@@ -196,7 +196,10 @@ const MAX_LISTED = 10;
 
 /** "line 4", "lines 4, 9 and 12", "lines 4, 9, 12, 15, 20 and 31 more". */
 function linesText(lines: Iterable<number>): string {
-  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  // Line numbers are small integers: a typed array sorts them without a comparator.
+  const all = Float64Array.from(lines).sort();
+  const sorted: number[] = [];
+  for (const n of all) if (sorted[sorted.length - 1] !== n) sorted.push(n);
   if (sorted.length === 1) return `line ${sorted[0]}`;
   if (sorted.length <= 5) return `lines ${sorted.slice(0, -1).join(', ')} and ${sorted[sorted.length - 1]}`;
   return `lines ${sorted.slice(0, 5).join(', ')} and ${sorted.length - 5} more`;
@@ -206,7 +209,8 @@ function summarizeReasons(byReason: ReadonlyMap<string, readonly number[]>): str
   const all = [...byReason];
   const out = all.slice(0, MAX_LISTED).map(([reason, lines]) => `${reason} (${linesText(lines)})`);
   if (all.length > MAX_LISTED) {
-    const rest = all.slice(MAX_LISTED).flatMap(([, lines]) => [...lines]);
+    const rest: number[] = [];
+    for (let i = MAX_LISTED; i < all.length; i++) for (const n of all[i]![1]) rest.push(n);
     out.push(`${all.length - MAX_LISTED} more conditions like these (${linesText(rest)})`);
   }
   return out;
