@@ -68,7 +68,9 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
   const { cls, laterOnly } = evaluated;
   // The pieces come from an evaluation of every flow alike: the ones about this flow, once
   // (all of them when the flow asks about the whole space evaluated).
-  const pieces = evaluated.whole ? evaluated.pieces : evaluated.pieces.filter((p) => p.region.meets(U));
+  const kept = evaluated.whole ? evaluated.pieces : evaluated.pieces.filter((p) => p.region.meets(U));
+  // All kept: the shared list itself, so that what is worked out from it is shared too (undecidedBy).
+  const pieces = kept.length === evaluated.pieces.length ? evaluated.pieces : kept;
   const exact = ctx.universeKind === 'cidrs';
   let allowed: Region;
   let blocked: Region;
@@ -113,17 +115,8 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
   const unknownGaps: Gap[] = gapsOf(ctx, unknown, exact, universe).map((g) => {
     const gapRegion = Region.box(g.ports, g.addrs);
     const mine = about(g, gapRegion);
-    // Each reason once, with the lines it stands on: a file of many alike rules gives a few reasons, not thousands.
-    const byReason = new Map<string, number[]>();
-    for (const p of mine) {
-      for (const c of p.conditions) {
-        const line = (c.range ?? p.decider.range).start.line;
-        const lines = byReason.get(c.reason);
-        if (lines) lines.push(line);
-        else byReason.set(c.reason, [line]);
-      }
-    }
-    const reasons = summarizeReasons(byReason);
+    const why = undecidedBy(mine);
+    const reasons = [...why.reasons];
     for (const [flow, note] of partialNote ?? []) if (flow === formatFlow(ctx.protocol, g.ports) || reasons.length === 0) reasons.push(note);
     return {
       protocol: ctx.protocol,
@@ -131,11 +124,7 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
       text: g.text,
       ...(g.addresses && { addresses: g.addresses }),
       reasons,
-      // The rules that leave it undecided; failing those, the rules that allow only some of its addresses.
-      by: firstNonEmpty(
-        refsAmong(mine, (p) => p.conditions.length > 0 || p.outcome === 'unknown'),
-        () => refsAmong(mine, (p) => p.outcome === 'allow'),
-      ),
+      by: [...why.by],
     };
   });
   return {
@@ -189,6 +178,37 @@ function flowKey(ctx: FlowContext): string {
     FLOW_KEYS.set(ctx, key);
   }
   return key;
+}
+
+/**
+ * Why the points of some pieces are undecided: each reason once, with the lines it stands on
+ * (a file of many alike rules gives a few reasons, not thousands), and the rules that leave
+ * them undecided, failing those the rules that allow only some of their addresses. Flows
+ * that read the same pieces (one evaluation, several block lists) share the answer.
+ */
+const UNDECIDED = new WeakMap<readonly Piece[], { readonly reasons: readonly string[]; readonly by: Ref[] }>();
+function undecidedBy(pieces: readonly Piece[]): { readonly reasons: readonly string[]; readonly by: Ref[] } {
+  let known = UNDECIDED.get(pieces);
+  if (!known) {
+    const byReason = new Map<string, number[]>();
+    for (const p of pieces) {
+      for (const c of p.conditions) {
+        const line = (c.range ?? p.decider.range).start.line;
+        const lines = byReason.get(c.reason);
+        if (lines) lines.push(line);
+        else byReason.set(c.reason, [line]);
+      }
+    }
+    known = {
+      reasons: summarizeReasons(byReason),
+      by: firstNonEmpty(
+        refsAmong(pieces, (p) => p.conditions.length > 0 || p.outcome === 'unknown'),
+        () => refsAmong(pieces, (p) => p.outcome === 'allow'),
+      ),
+    };
+    UNDECIDED.set(pieces, known);
+  }
+  return known;
 }
 
 /** At most this many reasons, rules and related places are spelled out; the rest are counted. */
