@@ -45,7 +45,13 @@ interface Evaluated {
 }
 
 /** Per evaluation key, every port and address some requirement asks about. */
-export type EvaluationSpace = ReadonlyMap<string, { readonly ports: IntervalSet; readonly addrs: IntervalSet }>;
+export type EvaluationSpace = ReadonlyMap<string, SpaceEntry>;
+interface SpaceEntry {
+  readonly ports: IntervalSet;
+  readonly addrs: IntervalSet;
+  /** The key of the evaluation it shares, when flows of another key were folded into it. */
+  readonly key?: string;
+}
 
 const EVALUATED = new WeakMap<Policy, Map<string, Evaluated>>();
 
@@ -58,8 +64,8 @@ export function forgetEvaluations(policy: Policy): void {
 /**
  * Flows that match rules alike share an evaluation; the resolver's also match cluster peers
  * (see matchBox). Flows to published blocks share one of their own, over every block some
- * requirement names: a few blocks together are cheaper to evaluate than cut out of the
- * evaluation of every public address, and cheaper together than one by one.
+ * requirement names, cheaper together than one by one; when every block is a public address,
+ * they read the evaluation of the host names instead (evaluationSpace).
  */
 function evaluationKey(ctx: FlowContext, state: FlowContext['state']): string {
   const where = ctx.universeKind === 'resolver' ? 'r' : ctx.universeKind === 'cidrs' ? 'c' : '';
@@ -109,7 +115,7 @@ export function evaluationSpace(policy: Policy, reqs: readonly Requirement[], co
   }
   const known = byShape.get(shape);
   if (known) return known;
-  const space = new Map<string, { ports: IntervalSet; addrs: IntervalSet }>();
+  const space = new Map<string, SpaceEntry>();
   for (const req of reqs) {
     if (!appliesTo(req, policy)) continue;
     for (const ctx of contextsOf(req, config)) {
@@ -120,6 +126,17 @@ export function evaluationSpace(policy: Policy, reqs: readonly Requirement[], co
         space.set(key, cur ? { ports: cur.ports.union(ctx.remotePorts), addrs: cur.addrs.union(addrs) } : { ports: ctx.remotePorts, addrs });
       }
     }
+  }
+  // Published blocks that lie in the addresses host names are evaluated over (every public
+  // address) need no evaluation of their own: their flows read that one, cut to their blocks.
+  for (const [key, blocks] of [...space]) {
+    if (!key.endsWith('|c')) continue;
+    const hostsKey = key.slice(0, -1);
+    const hosts = space.get(hostsKey);
+    if (!hosts || !hosts.addrs.covers(blocks.addrs)) continue;
+    const shared = { ports: hosts.ports.union(blocks.ports), addrs: hosts.addrs, key: hostsKey };
+    space.set(hostsKey, shared);
+    space.set(key, shared);
   }
   byShape.set(shape, space);
   return space;
@@ -139,12 +156,13 @@ function evaluateWhole(policy: Policy, ctx: FlowContext, state: FlowContext['sta
     byKey = new Map();
     EVALUATED.set(policy, byKey);
   }
-  let e = byKey.get(key);
+  const shared = wide.key ?? key;
+  let e = byKey.get(shared);
   // A policy linted again with another configuration asks about another space.
   if (!e || e.ports !== wide.ports || e.addrs !== wide.addrs) {
     const pieces = evaluateFlow(policy, { ...ctx, remotePorts: wide.ports, universe: wide.addrs, ...(state && { state }) });
     e = { pieces, cls: classify(pieces, Region.box(wide.ports, wide.addrs), true), ports: wide.ports, addrs: wide.addrs };
-    byKey.set(key, e);
+    byKey.set(shared, e);
   }
   return e;
 }
