@@ -218,9 +218,9 @@ class Undecided {
       return;
     }
     this.pending.push(m);
-    // About the square root of the boxes decided so far: a rule looks at that many at most, and
+    // A few times the square root of the boxes decided so far: a rule looks at that many at most, and
     // the region, which has about as many holes as boxes were decided, is copied that much less often.
-    if (this.pending.length >= Math.max(4, Math.sqrt(++this.decided))) this.settle();
+    if (this.pending.length >= Math.max(4, 4 * Math.sqrt(++this.decided))) this.settle();
   }
 
   /** A region comes back undecided (returned from a chain jumped to). */
