@@ -219,6 +219,8 @@ test('Region: union, intersect, subtract and box operations agree with point set
       assert.deepEqual([...regionPoints(sb)].sort(), [...setOps.subtract(A.pts, boxPoints(bx))].sort(), 'subtractBox');
       const ports = new Set([...A.pts].map((x) => Number(x.split(',')[0])));
       assert.deepEqual(sorted(pointsOf(A.region.ports())), sorted(ports), 'ports()');
+      const both = new Set([...ports, ...[...B.pts].map((x) => Number(x.split(',')[0]))]);
+      assert.deepEqual(sorted(pointsOf(Region.portsOfAll([A.region, B.region, Region.EMPTY]))), sorted(both), 'portsOfAll()');
       // Whole port ranges, every address: several intervals, so a segment can lose its middle.
       const cut = build(pl);
       const onPorts = (keep: boolean) => new Set([...A.pts].filter((x) => cut.has(BigInt(x.split(',')[0]!)) === keep));

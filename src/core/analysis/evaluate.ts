@@ -489,7 +489,7 @@ class PieceUnion {
     if (live.length <= 1) return PieceUnion.known(live[0] ?? Region.EMPTY);
     return new PieceUnion(
       () => Region.unionAll(live),
-      () => IntervalSet.unionAll(live.map((r) => r.ports())),
+      () => Region.portsOfAll(live),
     );
   }
 

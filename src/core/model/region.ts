@@ -36,6 +36,23 @@ export class Region {
     return IntervalSet.fromSortedNumbers(e);
   }
 
+  /** Ports for which at least one address is in one of the regions; one sort of all their segments, no set per region. */
+  static portsOfAll(regions: readonly Region[]): IntervalSet {
+    let n = 0;
+    for (const r of regions) {
+      n += r.segments.length;
+      // Ports are 0-65535; a region of anything else is merged the general way.
+      if (r.segments.some((s) => s.lo < 0 || s.hi > 65535)) return IntervalSet.unionAll(regions.map((x) => x.ports()));
+    }
+    const keys = new Float64Array(n);
+    let k = 0;
+    for (const r of regions) for (const s of r.segments) keys[k++] = s.lo * 65536 + s.hi;
+    keys.sort();
+    const ends: number[] = [];
+    for (let i = 0; i < n; i++) ends.push(Math.floor(keys[i]! / 65536), keys[i]! % 65536);
+    return IntervalSet.fromSortedNumbers(ends);
+  }
+
   /** Ports for which at least one address is in the region. */
   ports(): IntervalSet {
     const e: number[] = [];
