@@ -113,6 +113,23 @@ test('IntervalSet: one or a few intervals against many agree with set operations
   );
 });
 
+test('IntervalSet.unionAll: many sets, numbers and bigints, agree with the union of their points', () => {
+  const offset = 1n << 60n; // beyond the number form
+  fc.assert(
+    fc.property(fc.array(listArb, { minLength: 9, maxLength: 40 }), fc.array(listArb, { maxLength: 3 }), (lists, bigLists) => {
+      const sets = lists.map(build);
+      const bigs = bigLists.map((l) => IntervalSet.fromIntervals(l.map(([a, b]) => [BigInt(a) + offset, BigInt(b) + offset] as const)));
+      const u = IntervalSet.unionAll([...sets, ...bigs, IntervalSet.EMPTY]);
+      assertCanonical(u);
+      const small = u.intersect(IntervalSet.of(-1000n, 1000n));
+      assert.deepEqual(sorted(pointsOf(small)), sorted(points(lists.flat())), 'the number part');
+      const wantBig = IntervalSet.fromIntervals(bigLists.flat().map(([a, b]) => [BigInt(a) + offset, BigInt(b) + offset] as const));
+      assert.ok(u.subtract(small).equals(wantBig), 'the bigint part');
+    }),
+    { numRuns: 300 },
+  );
+});
+
 test('IntervalSet: algebraic laws', () => {
   fc.assert(
     fc.property(listArb, listArb, listArb, (la, lb, lc) => {

@@ -165,14 +165,9 @@ export class IntervalSet {
   static unionAll(sets: readonly IntervalSet[]): IntervalSet {
     let level = sets.filter((x) => !x.isEmpty());
     if (level.length === 0) return IntervalSet.EMPTY;
-    // Sets of one interval (a host, a block), often hundreds: sorted once and merged in one pass.
-    const singles = level.filter((x) => x.flat !== undefined && x.flat.length === 2);
-    if (singles.length > 8) {
-      singles.sort((x, y) => x.flat![0]! - y.flat![0]!);
-      const merged: number[] = [];
-      for (const x of singles) pushMerged(merged, x.flat![0]!, x.flat![1]!);
-      level = [IntervalSet.ofFlat(merged), ...level.filter((x) => x.flat === undefined || x.flat.length !== 2)];
-    }
+    // Many sets of numbers (hosts, blocks), often hundreds: merged in one sweep (unionFlat).
+    const small = level.filter((x) => x.flat !== undefined);
+    if (small.length > 8) level = [IntervalSet.ofFlat(unionFlat(small.map((x) => x.flat!))), ...level.filter((x) => x.flat === undefined)];
     while (level.length > 1) {
       const next: IntervalSet[] = [];
       for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? level[i]!.union(level[i + 1]!) : level[i]!);
@@ -268,6 +263,45 @@ function pushMerged(out: number[], lo: number, hi: number): void {
 }
 
 // ---- The number form: flat endpoint arrays. ----
+
+/**
+ * The union of many sets of numbers. Their starts and their ends (each one past the
+ * interval) are sorted apart, in typed arrays that sort without a comparator, and swept:
+ * a value is in the union while more intervals have started than ended. A start at an end
+ * continues the interval, so neighbours merge.
+ */
+function unionFlat(sets: readonly Flat[]): number[] {
+  let m = 0;
+  for (const f of sets) m += f.length >> 1;
+  const starts = new Float64Array(m);
+  const ends = new Float64Array(m);
+  let k = 0;
+  for (const f of sets) {
+    for (let i = 0; i < f.length; i += 2) {
+      starts[k] = f[i]!;
+      ends[k++] = f[i + 1]! + 1;
+    }
+  }
+  starts.sort();
+  ends.sort();
+  const out: number[] = [];
+  let open = 0;
+  let i = 0;
+  let j = 0;
+  while (i < m) {
+    if (starts[i]! <= ends[j]!) {
+      if (open++ === 0) out.push(starts[i]!);
+      i++;
+    } else {
+      if (--open === 0) out.push(ends[j]! - 1);
+      j++;
+    }
+  }
+  // Every start is taken: what is still open ends at the last end.
+  if (open > 0) out.push(ends[m - 1]! - 1);
+  return out;
+}
+
 
 /** Index (even) of the first interval whose end is at or after `value`. */
 function firstEndingFromN(a: Flat, value: number): number {
