@@ -80,7 +80,20 @@ export class Workbench {
       .first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
     await row.click();
-    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+    const tab = this.page.locator('.tabs-container .tab.active', { hasText: name });
+    // The list can re-render under the click as results arrive, and the click is lost: while the
+    // picker is still open, the file's row is clicked again, then chosen with the keyboard.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await tab.waitFor({ timeout: attempt < 2 ? 5_000 : 15_000 });
+        break;
+      } catch (e) {
+        if (attempt >= 2 || !(await input.isVisible())) throw e;
+        await row.waitFor({ state: 'visible', timeout: 5_000 });
+        if (attempt === 0) await row.click();
+        else await this.page.keyboard.press('Enter');
+      }
+    }
     await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor();
   }
 
