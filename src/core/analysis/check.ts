@@ -1,4 +1,5 @@
 import { formatAddresses, inFamily } from '../model/addresses';
+import { getOrMake } from '../memo';
 import type { Finding, Gap, RelatedLocation } from '../model/finding';
 import { severityOf } from '../model/finding';
 import type { IntervalSet } from '../model/intervals';
@@ -22,7 +23,6 @@ interface FlowOutcome {
   readonly unknown: Gap[];
   readonly allowedBy: Ref[];
   readonly anyAllowed: boolean;
-  readonly blockedRegion: Region;
 }
 
 /**
@@ -50,9 +50,9 @@ function refsAmong(pieces: readonly Piece[], pick: (p: Piece) => boolean): Ref[]
 
 function gapsOf(ctx: FlowContext, region: Region, exactAddresses: boolean, universe: IntervalSet): { ports: IntervalSet; addrs: IntervalSet; text: string; addresses?: string }[] {
   return region.boxes().map((b) => {
-    const partial = exactAddresses && !b.addrs.equals(universe);
-    const text = formatFlow(ctx.protocol, b.ports) + (partial ? ` to ${formatAddresses(b.addrs)}` : '');
-    return { ports: b.ports, addrs: b.addrs, text, ...(partial && { addresses: formatAddresses(b.addrs) }) };
+    const addresses = exactAddresses && !b.addrs.equals(universe) ? formatAddresses(b.addrs) : undefined;
+    const text = formatFlow(ctx.protocol, b.ports) + (addresses ? ` to ${addresses}` : '');
+    return { ports: b.ports, addrs: b.addrs, text, ...(addresses && { addresses }) };
   });
 }
 
@@ -133,7 +133,6 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
     unknown: unknownGaps,
     allowedBy: refsOf(pieces, allowed, (p) => p.outcome === 'allow'),
     anyAllowed: !allowed.isEmpty(),
-    blockedRegion: blocked,
   };
 }
 
@@ -145,11 +144,7 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
 const OUTCOMES = new WeakMap<Policy, Map<string, { readonly space: EvaluationSpace | undefined; readonly outcome: FlowOutcome | undefined }>>();
 
 function sharedOutcome(policy: Policy, ctx: FlowContext, space: EvaluationSpace | undefined): FlowOutcome | undefined {
-  let byFlow = OUTCOMES.get(policy);
-  if (!byFlow) {
-    byFlow = new Map();
-    OUTCOMES.set(policy, byFlow);
-  }
+  const byFlow = getOrMake(OUTCOMES, policy, () => new Map());
   const key = flowKey(ctx);
   const known = byFlow.get(key);
   if (known && known.space === space) return known.outcome && (known.outcome.ctx === ctx ? known.outcome : { ...known.outcome, ctx });
@@ -172,12 +167,9 @@ export function forgetChecks(policy: Policy): void {
 /** Everything about a flow that its outcome depends on; not its label, which only names it. */
 const FLOW_KEYS = new WeakMap<FlowContext, string>();
 function flowKey(ctx: FlowContext): string {
-  let key = FLOW_KEYS.get(ctx);
-  if (key === undefined) {
-    key = [ctx.protocol, ctx.direction, ctx.state ?? '', ctx.universeKind, ctx.remotePorts.numberEndpoints().join(','), ctx.universe.intervals.join(',')].join('|');
-    FLOW_KEYS.set(ctx, key);
-  }
-  return key;
+  return getOrMake(FLOW_KEYS, ctx, () =>
+    [ctx.protocol, ctx.direction, ctx.state ?? '', ctx.universeKind, ctx.remotePorts.numberEndpoints().join(','), ctx.universe.intervals.join(',')].join('|'),
+  );
 }
 
 /**
@@ -188,27 +180,19 @@ function flowKey(ctx: FlowContext): string {
  */
 const UNDECIDED = new WeakMap<readonly Piece[], { readonly reasons: readonly string[]; readonly by: Ref[] }>();
 function undecidedBy(pieces: readonly Piece[]): { readonly reasons: readonly string[]; readonly by: Ref[] } {
-  let known = UNDECIDED.get(pieces);
-  if (!known) {
+  return getOrMake(UNDECIDED, pieces, () => {
     const byReason = new Map<string, number[]>();
     for (const p of pieces) {
-      for (const c of p.conditions) {
-        const line = (c.range ?? p.decider.range).start.line;
-        const lines = byReason.get(c.reason);
-        if (lines) lines.push(line);
-        else byReason.set(c.reason, [line]);
-      }
+      for (const c of p.conditions) getOrMake(byReason, c.reason, () => []).push((c.range ?? p.decider.range).start.line);
     }
-    known = {
+    return {
       reasons: summarizeReasons(byReason),
       by: firstNonEmpty(
         refsAmong(pieces, (p) => p.conditions.length > 0 || p.outcome === 'unknown'),
         () => refsAmong(pieces, (p) => p.outcome === 'allow'),
       ),
     };
-    UNDECIDED.set(pieces, known);
-  }
-  return known;
+  });
 }
 
 /** At most this many reasons, rules and related places are spelled out; the rest are counted. */
@@ -346,12 +330,7 @@ export function checkRequirement(
 /** A flow's destination blocks as CIDR texts, for fixes; the same few lists are asked for again and again. */
 const CIDR_TEXTS = new WeakMap<IntervalSet, readonly string[]>();
 function cidrsOf(set: IntervalSet): string[] {
-  let list = CIDR_TEXTS.get(set);
-  if (!list) {
-    list = formatAddresses(set, 64).split(', ');
-    CIDR_TEXTS.set(set, list);
-  }
-  return [...list];
+  return [...getOrMake(CIDR_TEXTS, set, () => formatAddresses(set, 64).split(', '))];
 }
 
 function firstNonEmpty(refs: Ref[], otherwise: () => Ref[]): Ref[] {

@@ -1,3 +1,4 @@
+import { getOrMake } from '../memo';
 import { IntervalSet } from '../model/intervals';
 import { LOOPBACK, familySpace, inFamily } from '../model/addresses';
 import { ALL_PORTS, CLIENT_EPHEMERAL_PORTS, formatPorts, type Protocol } from '../model/ports';
@@ -245,12 +246,7 @@ class Undecided {
 
 /** A rule as the decider of pieces: one object per rule, however many pieces it decides. */
 function deciderOf(rule: Rule, cache: FactsCache): Decider {
-  let entry = cache.get(rule);
-  if (!entry) {
-    entry = [undefined, undefined, undefined];
-    cache.set(rule, entry);
-  }
-  return (entry[2] ??= { range: rule.range, text: rule.text, kind: 'rule' });
+  return (factsOf(rule, cache).decider ??= { range: rule.range, text: rule.text, kind: 'rule' });
 }
 
 function defaultPiece(d: ChainDefault, region: Region, inherited: readonly Uncertainty[]): Piece {
@@ -284,7 +280,17 @@ function without(region: Region, m: RuleHit): Region {
  * one weak entry for the policy; inside it, plain maps, which cost the collector far
  * less than a weak entry per rule.
  */
-type FactsCache = Map<Rule, [SideFacts | null | undefined, SideFacts | null | undefined, Decider | undefined]>;
+type FactsCache = Map<Rule, RuleFacts>;
+/** What is worked out once per rule: each side's facts (null: it never matches that side), and the rule as a decider. */
+interface RuleFacts {
+  egress: SideFacts | null | undefined;
+  reply: SideFacts | null | undefined;
+  decider: Decider | undefined;
+}
+const noFacts = (): RuleFacts => ({ egress: undefined, reply: undefined, decider: undefined });
+function factsOf(rule: Rule, cache: FactsCache): RuleFacts {
+  return getOrMake(cache, rule, noFacts);
+}
 interface Matches {
   readonly byChain: Map<Chain, (readonly RuleHit[] | undefined)[]>;
   readonly facts: FactsCache;
@@ -308,27 +314,13 @@ function matchKey(ctx: FlowContext, policy: Policy): string {
 const NO_HITS: readonly RuleHit[] = [];
 
 function matchesUnder(policy: Policy, key: string): Matches {
-  let cache = CACHES.get(policy);
-  if (!cache) {
-    cache = { byKey: new Map(), facts: new Map() };
-    CACHES.set(policy, cache);
-  }
-  let m = cache.byKey.get(key);
-  if (!m) {
-    m = { byChain: new Map(), facts: cache.facts };
-    cache.byKey.set(key, m);
-  }
-  return m;
+  const cache = getOrMake(CACHES, policy, (): PolicyCache => ({ byKey: new Map(), facts: new Map() }));
+  return getOrMake(cache.byKey, key, (): Matches => ({ byChain: new Map(), facts: cache.facts }));
 }
 
 /** The chain's rules' matches under one key. */
 function chainMatches(matches: Matches, chain: Chain): (readonly RuleHit[] | undefined)[] {
-  let list = matches.byChain.get(chain);
-  if (!list) {
-    list = new Array<readonly RuleHit[] | undefined>(chain.rules.length);
-    matches.byChain.set(chain, list);
-  }
-  return list;
+  return getOrMake(matches.byChain, chain, () => new Array<readonly RuleHit[] | undefined>(chain.rules.length));
 }
 
 /** The parts of the flow a rule may match: none, one box, or (with --ports) a certain and an uncertain part. */
@@ -387,18 +379,10 @@ interface SideFacts {
  * the texts of its conditions. undefined: the rule never matches that side.
  */
 function sideFacts(rule: Rule, egress: boolean, policy: Policy, cache: FactsCache): SideFacts | undefined {
-  let both = cache.get(rule);
-  if (!both) {
-    both = [undefined, undefined, undefined];
-    cache.set(rule, both);
-  }
-  const i = egress ? 0 : 1;
-  let facts = both[i];
-  if (facts === undefined) {
-    facts = computeSideFacts(rule, egress, policy) ?? null;
-    both[i] = facts;
-  }
-  return facts ?? undefined;
+  const f = factsOf(rule, cache);
+  const side = egress ? 'egress' : 'reply';
+  if (f[side] === undefined) f[side] = computeSideFacts(rule, egress, policy) ?? null;
+  return f[side] ?? undefined;
 }
 
 function computeSideFacts(rule: Rule, egress: boolean, policy: Policy): SideFacts | undefined {
@@ -444,12 +428,7 @@ function computeSideFacts(rule: Rule, egress: boolean, policy: Policy): SideFact
 /** The addresses a host's own side can have: its family less loopback. */
 const LOCAL_SPACES = new Map<Policy['family'], IntervalSet>();
 function localSpace(family: Policy['family']): IntervalSet {
-  let space = LOCAL_SPACES.get(family);
-  if (!space) {
-    space = familySpace(family).subtract(LOOPBACK);
-    LOCAL_SPACES.set(family, space);
-  }
-  return space;
+  return getOrMake(LOCAL_SPACES, family, () => familySpace(family).subtract(LOOPBACK));
 }
 
 function isLoopback(name: string): boolean {

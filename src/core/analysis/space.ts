@@ -1,6 +1,7 @@
 // The evaluations a lint shares: each policy is evaluated once per protocol, direction,
 // connection state and destination kind, over the union of what the requirements ask,
 // and each requirement's check cuts its own flows out of that.
+import { getOrMake } from '../memo';
 import { inFamily } from '../model/addresses';
 import type { IntervalSet } from '../model/intervals';
 import type { Policy } from '../model/policy';
@@ -19,12 +20,7 @@ export function appliesTo(req: Requirement, policy: Policy): boolean {
 
 /** Whether any rule of the policy tests the connection state (or TCP flags). */
 function testsState(policy: Policy): boolean {
-  let known = STATEFUL_RULES.get(policy);
-  if (known === undefined) {
-    known = [...policy.chains.values()].some((c) => c.rules.some((r) => r.match.states !== undefined));
-    STATEFUL_RULES.set(policy, known);
-  }
-  return known;
+  return getOrMake(STATEFUL_RULES, policy, () => [...policy.chains.values()].some((c) => c.rules.some((r) => r.match.states !== undefined)));
 }
 const STATEFUL_RULES = new WeakMap<Policy, boolean>();
 
@@ -80,17 +76,8 @@ function statesOf(policy: Policy, ctx: FlowContext): FlowContext['state'][] {
 /** A requirement's flows under one configuration, computed once per configuration. */
 const CONTEXTS = new WeakMap<ReadinessConfig, WeakMap<Requirement, FlowContext[]>>();
 export function contextsOf(req: Requirement, config: ReadinessConfig): FlowContext[] {
-  let byReq = CONTEXTS.get(config);
-  if (!byReq) {
-    byReq = new WeakMap();
-    CONTEXTS.set(config, byReq);
-  }
-  let list = byReq.get(req);
-  if (!list) {
-    list = flowContexts(req, config);
-    byReq.set(req, list);
-  }
-  return list;
+  const byReq = getOrMake(CONTEXTS, config, () => new WeakMap<Requirement, FlowContext[]>());
+  return getOrMake(byReq, req, () => flowContexts(req, config));
 }
 
 /**
@@ -103,18 +90,12 @@ const SPACES = new WeakMap<ReadinessConfig, WeakMap<readonly Requirement[], Map<
 /** What the requirements ask of a policy, so that each key is evaluated once over all of it. */
 export function evaluationSpace(policy: Policy, reqs: readonly Requirement[], config: ReadinessConfig): EvaluationSpace {
   const shape = `${policy.direction}|${policy.stateful}|${policy.family}|${testsState(policy)}`;
-  let byReqs = SPACES.get(config);
-  if (!byReqs) {
-    byReqs = new WeakMap();
-    SPACES.set(config, byReqs);
-  }
-  let byShape = byReqs.get(reqs);
-  if (!byShape) {
-    byShape = new Map();
-    byReqs.set(reqs, byShape);
-  }
-  const known = byShape.get(shape);
-  if (known) return known;
+  const byReqs = getOrMake(SPACES, config, () => new WeakMap<readonly Requirement[], Map<string, EvaluationSpace>>());
+  const byShape = getOrMake(byReqs, reqs, () => new Map<string, EvaluationSpace>());
+  return getOrMake(byShape, shape, () => buildSpace(policy, reqs, config));
+}
+
+function buildSpace(policy: Policy, reqs: readonly Requirement[], config: ReadinessConfig): EvaluationSpace {
   const space = new Map<string, SpaceEntry>();
   for (const req of reqs) {
     if (!appliesTo(req, policy)) continue;
@@ -138,33 +119,30 @@ export function evaluationSpace(policy: Policy, reqs: readonly Requirement[], co
     space.set(hostsKey, shared);
     space.set(key, shared);
   }
-  byShape.set(shape, space);
   return space;
 }
 
 function evaluateWhole(policy: Policy, ctx: FlowContext, state: FlowContext['state'], space: EvaluationSpace | undefined): Evaluated {
   const key = evaluationKey(ctx, state);
   const wide = space?.get(key);
-  if (!wide || !wide.ports.covers(ctx.remotePorts) || !wide.addrs.covers(inFamily(ctx.universe, policy.family))) {
-    // Asked outside a prepared space: this flow alone.
-    const pieces = evaluateFlow(policy, { ...ctx, ...(state && { state }) });
-    const addrs = inFamily(ctx.universe, policy.family);
-    return { pieces, cls: classify(pieces, Region.box(ctx.remotePorts, addrs), true), ports: ctx.remotePorts, addrs };
-  }
-  let byKey = EVALUATED.get(policy);
-  if (!byKey) {
-    byKey = new Map();
-    EVALUATED.set(policy, byKey);
-  }
+  const addrs = inFamily(ctx.universe, policy.family);
+  // Asked outside a prepared space: this flow alone.
+  if (!wide || !wide.ports.covers(ctx.remotePorts) || !wide.addrs.covers(addrs)) return evaluateOver(policy, ctx, state, ctx.remotePorts, addrs);
+  const byKey = getOrMake(EVALUATED, policy, () => new Map<string, Evaluated>());
   const shared = wide.key ?? key;
   let e = byKey.get(shared);
   // A policy linted again with another configuration asks about another space.
   if (!e || e.ports !== wide.ports || e.addrs !== wide.addrs) {
-    const pieces = evaluateFlow(policy, { ...ctx, remotePorts: wide.ports, universe: wide.addrs, ...(state && { state }) });
-    e = { pieces, cls: classify(pieces, Region.box(wide.ports, wide.addrs), true), ports: wide.ports, addrs: wide.addrs };
+    e = evaluateOver(policy, ctx, state, wide.ports, wide.addrs);
     byKey.set(shared, e);
   }
   return e;
+}
+
+/** The flow's protocol, direction and state, evaluated over these ports and addresses. */
+function evaluateOver(policy: Policy, ctx: FlowContext, state: FlowContext['state'], ports: IntervalSet, addrs: IntervalSet): Evaluated {
+  const pieces = evaluateFlow(policy, { ...ctx, remotePorts: ports, universe: addrs, ...(state && { state }) });
+  return { pieces, cls: classify(pieces, Region.box(ports, addrs), true), ports, addrs };
 }
 
 /** An evaluation's classification, cut down to one flow's ports and addresses. */

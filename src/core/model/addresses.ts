@@ -1,4 +1,5 @@
 import IPCIDR from 'ip-cidr';
+import { getOrMake } from '../memo';
 import { IntervalSet } from './intervals';
 
 /**
@@ -126,17 +127,8 @@ const IN_FAMILY = new WeakMap<IntervalSet, Map<string, IntervalSet>>();
 
 /** The set's addresses of one family; the same set object for the same inputs, so later operations can short-cut. */
 export function inFamily(set: IntervalSet, family: Family | 'any'): IntervalSet {
-  let byFamily = IN_FAMILY.get(set);
-  if (!byFamily) {
-    byFamily = new Map();
-    IN_FAMILY.set(set, byFamily);
-  }
-  let out = byFamily.get(family);
-  if (!out) {
-    out = set.intersect(familySpace(family));
-    byFamily.set(family, out);
-  }
-  return out;
+  const byFamily = getOrMake(IN_FAMILY, set, () => new Map<string, IntervalSet>());
+  return getOrMake(byFamily, family, () => set.intersect(familySpace(family)));
 }
 
 function formatV6(n: bigint): string {
