@@ -61,22 +61,28 @@ test('IntervalSet: construction normalizes and keeps exactly the listed points',
   );
 });
 
+/** Builds both sets and checks union, intersect, subtract, covers and overlaps against their points. */
+function assertOperationsAgree(la: readonly (readonly [number, number])[], lb: readonly (readonly [number, number])[]) {
+  const a = build(la);
+  const b = build(lb);
+  const pa = points(la);
+  const pb = points(lb);
+  const u = a.union(b);
+  const i = a.intersect(b);
+  const d = a.subtract(b);
+  for (const s of [u, i, d]) assertCanonical(s);
+  assert.deepEqual(sorted(pointsOf(u)), sorted(new Set([...pa, ...pb])));
+  assert.deepEqual(sorted(pointsOf(i)), sorted(new Set([...pa].filter((v) => pb.has(v)))));
+  assert.deepEqual(sorted(pointsOf(d)), sorted(new Set([...pa].filter((v) => !pb.has(v)))));
+  assert.equal(a.covers(b), [...pb].every((v) => pa.has(v)));
+  assert.equal(a.overlaps(b), [...pb].some((v) => pa.has(v)));
+  return { a, b, pa, pb };
+}
+
 test('IntervalSet: union, intersect and subtract agree with set operations on points', () => {
   fc.assert(
     fc.property(listArb, listArb, (la, lb) => {
-      const a = build(la);
-      const b = build(lb);
-      const pa = points(la);
-      const pb = points(lb);
-      const u = a.union(b);
-      const i = a.intersect(b);
-      const d = a.subtract(b);
-      for (const s of [u, i, d]) assertCanonical(s);
-      assert.deepEqual(sorted(pointsOf(u)), sorted(new Set([...pa, ...pb])));
-      assert.deepEqual(sorted(pointsOf(i)), sorted(new Set([...pa].filter((v) => pb.has(v)))));
-      assert.deepEqual(sorted(pointsOf(d)), sorted(new Set([...pa].filter((v) => !pb.has(v)))));
-      assert.equal(a.covers(b), [...pb].every((v) => pa.has(v)));
-      assert.equal(a.overlaps(b), [...pb].some((v) => pa.has(v)));
+      const { a, b, pa, pb } = assertOperationsAgree(la, lb);
       assert.equal(a.equals(b), sorted(pa).join() === sorted(pb).join());
     }),
     { numRuns: 400 },
@@ -91,21 +97,8 @@ test('IntervalSet: one or a few intervals against many agree with set operations
   const fewArb = fc.array(fc.tuple(fc.integer({ min: -2, max: WIDE + 2 }), fc.integer({ min: -2, max: WIDE + 2 })), { minLength: 1, maxLength: 3 });
   fc.assert(
     fc.property(manyArb, fewArb, fc.boolean(), (lm, lf, swap) => {
-      const [la, lb] = swap ? [lf, lm] : [lm, lf];
-      const a = build(la);
-      const b = build(lb);
-      const pa = points(la);
-      const pb = points(lb);
-      const u = a.union(b);
-      const i = a.intersect(b);
-      const d = a.subtract(b);
-      for (const s of [u, i, d]) assertCanonical(s);
-      assert.deepEqual(sorted(pointsOf(u)), sorted(new Set([...pa, ...pb])));
-      assert.deepEqual(sorted(pointsOf(i)), sorted(new Set([...pa].filter((v) => pb.has(v)))));
-      assert.deepEqual(sorted(pointsOf(d)), sorted(new Set([...pa].filter((v) => !pb.has(v)))));
-      assert.equal(a.covers(b), [...pb].every((v) => pa.has(v)));
+      const { a, b, pa, pb } = swap ? assertOperationsAgree(lf, lm) : assertOperationsAgree(lm, lf);
       assert.equal(b.covers(a), [...pa].every((v) => pb.has(v)));
-      assert.equal(a.overlaps(b), [...pb].some((v) => pa.has(v)));
       assert.equal(b.overlaps(a), a.overlaps(b));
       for (const v of [-3, 0, 1, WIDE >> 1, WIDE, WIDE + 3]) assert.equal(a.has(BigInt(v)), pa.has(v), `has(${v})`);
     }),
