@@ -189,6 +189,8 @@ describe('VS Code: editor', { skip: skipReason(), timeout: 20 * 60_000 }, () => 
 
   it('the log channel says what the extension did', (t) =>
     step(s, t, async ({ cs, wb }) => {
+      // The channel list is offered once the Output view is open.
+      await wb.runCommand('Output: Focus on Output View');
       await wb.runCommand('Output: Show Output Channels...');
       await (await wb.quickInputRow('OpenTok Readiness')).click();
       await wb.until('the activation and the scan in the log', async () => {

@@ -51,21 +51,56 @@ export class Workbench {
     return row;
   }
 
+  /**
+   * Moves the mouse to an empty part of the activity bar, so that no row of a picker opened next
+   * lies under it and shows a tooltip over the row to be clicked.
+   */
+  private async parkMouse(): Promise<void> {
+    await this.page.mouse.move(5, 1000);
+  }
+
   /** Runs a command from the command palette by its title. */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('Escape');
+    await this.parkMouse();
     await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: title }) }).first();
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    const row = rows.filter({ has: this.page.locator('.label-name', { hasText: title }) }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
-    await row.click();
+    try {
+      await row.click({ timeout: 8_000 });
+    } catch (e) {
+      // Something still covers the row: it is chosen with the keyboard instead.
+      if (!(await input.isVisible())) throw e;
+      await this.chooseFocusedRow(rows, title);
+    }
+  }
+
+  /** Moves the picker's focus down to the row labelled exactly `label`, and chooses it. */
+  private async chooseFocusedRow(rows: Locator, label: string): Promise<void> {
+    const focused = rows.and(this.page.locator('.focused')).locator('.label-name').first();
+    for (let step = 0; step < 30; step++) {
+      const text = (await focused.innerText({ timeout: 2_000 }).catch(() => '')).trim();
+      if (text === label) {
+        const input = this.page.locator('.quick-input-widget input');
+        const query = await input.inputValue();
+        await this.page.keyboard.press('Enter');
+        // The palette closes, or the command opens a picker of its own in its place.
+        await this.until(`"${label}" to be chosen`, async () => (!(await input.isVisible()) || (await input.inputValue()) !== query ? true : undefined), 5_000);
+        return;
+      }
+      await this.page.keyboard.press('ArrowDown');
+    }
+    throw new Error(`no row labelled "${label}" in the picker`);
   }
 
   /** Opens a workspace file with Quick Open and waits for its editor. */
   async openFile(relativePath: string): Promise<void> {
     await this.page.keyboard.press('Escape');
+    await this.parkMouse();
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
@@ -125,6 +160,7 @@ export class Workbench {
   async applyQuickFix(title: string): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.runCommand('Quick Fix...');
+    await this.parkMouse();
     const row = this.page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
     await row.click();
