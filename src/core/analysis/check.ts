@@ -1,5 +1,5 @@
 import { formatAddresses, inFamily } from '../model/addresses';
-import { getOrMake } from '../memo';
+import { getOrMake, newList, newMap } from '../memo';
 import type { Finding, Gap, RelatedLocation } from '../model/finding';
 import { severityOf } from '../model/finding';
 import type { IntervalSet } from '../model/intervals';
@@ -56,6 +56,22 @@ function gapsOf(ctx: FlowContext, region: Region, exactAddresses: boolean, unive
   });
 }
 
+/**
+ * Why a flow to host names that is allowed to some addresses stays undecided. Many policies
+ * allow the same blocks (any public address, say): each note is made once and shared.
+ */
+const PARTLY_ALLOWED_NOTES = new Map<string, string>();
+function partlyAllowedNote(kind: FlowContext['universeKind'], addresses: string): string {
+  if (PARTLY_ALLOWED_NOTES.size > 1000) PARTLY_ALLOWED_NOTES.clear();
+  return getOrMake(PARTLY_ALLOWED_NOTES, `${kind}|${addresses}`, () => {
+    const who = kind === 'resolver' ? 'the resolver is' : "the platform's hosts are";
+    return (
+      `allowed only to ${addresses}: whether ${who} among these addresses is not known from this file` +
+      (kind === 'platform' ? ' (list the published ranges as allowedIps in .opentok-readiness.yaml to decide)' : ' (name the resolvers under resolvers in .opentok-readiness.yaml to decide)')
+    );
+  });
+}
+
 function portPairs(set: IntervalSet): [number, number][] {
   return set.numberIntervals().map(([lo, hi]) => [lo, hi]);
 }
@@ -88,14 +104,7 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
     unknown = U.subtract(allowed).subtract(blocked);
     for (const b of cls.allowed.intersect(unknown).boxes()) {
       partialNote ??= new Map();
-      const who = ctx.universeKind === 'resolver' ? 'the resolver is' : "the platform's hosts are";
-      partialNote.set(
-        formatFlow(ctx.protocol, b.ports),
-        `allowed only to ${formatAddresses(b.addrs)}: whether ${who} among these addresses is not known from this file` +
-          (ctx.universeKind === 'platform'
-            ? ' (list the published ranges as allowedIps in .opentok-readiness.yaml to decide)'
-            : ' (name the resolvers under resolvers in .opentok-readiness.yaml to decide)'),
-      );
+      partialNote.set(formatFlow(ctx.protocol, b.ports), partlyAllowedNote(ctx.universeKind, formatAddresses(b.addrs)));
     }
   }
   // The pieces about one gap: all of them when the gap is the whole flow, as it often is.
@@ -116,15 +125,21 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
     const gapRegion = Region.box(g.ports, g.addrs);
     const mine = about(g, gapRegion);
     const why = undecidedBy(mine);
-    const reasons = [...why.reasons];
-    for (const [flow, note] of partialNote ?? []) if (flow === formatFlow(ctx.protocol, g.ports) || reasons.length === 0) reasons.push(note);
+    // The reasons and rules of the pieces are shared with the other gaps that read them.
+    let reasons: readonly string[] = why.reasons;
+    if (partialNote) {
+      const own = [...reasons];
+      const flow = formatFlow(ctx.protocol, g.ports);
+      for (const [of, note] of partialNote) if (of === flow || own.length === 0) own.push(note);
+      reasons = own;
+    }
     return {
       protocol: ctx.protocol,
       ports: portPairs(g.ports),
       text: g.text,
       ...(g.addresses && { addresses: g.addresses }),
       reasons,
-      by: [...why.by],
+      by: why.by,
     };
   });
   return {
@@ -144,7 +159,7 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
 const OUTCOMES = new WeakMap<Policy, Map<string, { readonly space: EvaluationSpace | undefined; readonly outcome: FlowOutcome | undefined }>>();
 
 function sharedOutcome(policy: Policy, ctx: FlowContext, space: EvaluationSpace | undefined): FlowOutcome | undefined {
-  const byFlow = getOrMake(OUTCOMES, policy, () => new Map());
+  const byFlow = getOrMake(OUTCOMES, policy, newMap<string, { readonly space: EvaluationSpace | undefined; readonly outcome: FlowOutcome | undefined }>);
   const key = flowKey(ctx);
   const known = byFlow.get(key);
   if (known && known.space === space) return known.outcome && (known.outcome.ctx === ctx ? known.outcome : { ...known.outcome, ctx });
@@ -161,15 +176,50 @@ function sharedOutcome(policy: Policy, ctx: FlowContext, space: EvaluationSpace 
  */
 export function forgetChecks(policy: Policy): void {
   OUTCOMES.delete(policy);
+  SHARED_PARTS.delete(policy);
   forgetEvaluations(policy);
+}
+
+/**
+ * What the findings of one policy have in common, made once and shared by them: the policy's
+ * summary, its place among the related locations, and the "also decides" places (the same
+ * default deny decides many requirements). Findings are read-only, so sharing is safe; a file
+ * of a thousand policies keeps one copy of each, not one per requirement.
+ */
+interface SharedParts {
+  readonly policy: NonNullable<Finding['policy']>;
+  readonly policyPlace: RelatedLocation;
+  readonly alsoDecides: Map<SourceRange, Map<string, RelatedLocation>>;
+}
+const SHARED_PARTS = new WeakMap<Policy, SharedParts>();
+
+function sharedParts(file: SourceFile, policy: Policy): SharedParts {
+  return getOrMake(SHARED_PARTS, policy, makeSharedParts, file);
+}
+
+function makeSharedParts(policy: Policy, file: SourceFile): SharedParts {
+  return {
+    policy: { name: policy.name, scope: policy.scope, range: policy.range },
+    policyPlace: { file: file.path, range: policy.range, message: `${policy.name}: ${policy.scope}` },
+    alsoDecides: new Map(),
+  };
+}
+
+function alsoDecides(file: SourceFile, parts: SharedParts, range: SourceRange, what: string): RelatedLocation {
+  const byText = getOrMake(parts.alsoDecides, range, newMap<string, RelatedLocation>);
+  let place = byText.get(what);
+  if (!place) byText.set(what, (place = { file: file.path, range, message: `also decides ${what}` }));
+  return place;
 }
 
 /** Everything about a flow that its outcome depends on; not its label, which only names it. */
 const FLOW_KEYS = new WeakMap<FlowContext, string>();
 function flowKey(ctx: FlowContext): string {
-  return getOrMake(FLOW_KEYS, ctx, () =>
-    [ctx.protocol, ctx.direction, ctx.state ?? '', ctx.universeKind, ctx.remotePorts.numberEndpoints().join(','), ctx.universe.intervals.join(',')].join('|'),
-  );
+  return getOrMake(FLOW_KEYS, ctx, makeFlowKey);
+}
+
+function makeFlowKey(ctx: FlowContext): string {
+  return [ctx.protocol, ctx.direction, ctx.state ?? '', ctx.universeKind, ctx.remotePorts.numberEndpoints().join(','), ctx.universe.intervals.join(',')].join('|');
 }
 
 /**
@@ -180,19 +230,21 @@ function flowKey(ctx: FlowContext): string {
  */
 const UNDECIDED = new WeakMap<readonly Piece[], { readonly reasons: readonly string[]; readonly by: Ref[] }>();
 function undecidedBy(pieces: readonly Piece[]): { readonly reasons: readonly string[]; readonly by: Ref[] } {
-  return getOrMake(UNDECIDED, pieces, () => {
-    const byReason = new Map<string, number[]>();
-    for (const p of pieces) {
-      for (const c of p.conditions) getOrMake(byReason, c.reason, () => []).push((c.range ?? p.decider.range).start.line);
-    }
-    return {
-      reasons: summarizeReasons(byReason),
-      by: firstNonEmpty(
-        refsAmong(pieces, (p) => p.conditions.length > 0 || p.outcome === 'unknown'),
-        () => refsAmong(pieces, (p) => p.outcome === 'allow'),
-      ),
-    };
-  });
+  return getOrMake(UNDECIDED, pieces, makeUndecided);
+}
+
+function makeUndecided(pieces: readonly Piece[]): { readonly reasons: readonly string[]; readonly by: Ref[] } {
+  const byReason = new Map<string, number[]>();
+  for (const p of pieces) {
+    for (const c of p.conditions) getOrMake(byReason, c.reason, newList<number>).push((c.range ?? p.decider.range).start.line);
+  }
+  return {
+    reasons: summarizeReasons(byReason),
+    by: firstNonEmpty(
+      refsAmong(pieces, (p) => p.conditions.length > 0 || p.outcome === 'unknown'),
+      () => refsAmong(pieces, (p) => p.outcome === 'allow'),
+    ),
+  };
 }
 
 /** At most this many reasons, rules and related places are spelled out; the rest are counted. */
@@ -245,14 +297,11 @@ export function checkRequirement(
     if (o) outcomes.push(o);
   }
   if (outcomes.length === 0) return undefined;
-  const blocked: Gap[] = [];
-  const unknown: Gap[] = [];
+  const blocked = gapsOfAll(outcomes, (o) => o.blocked);
+  const unknown = gapsOfAll(outcomes, (o) => o.unknown);
   const allowedRefs: Ref[] = [];
   let anyAllowed = false;
   for (const o of outcomes) {
-    const label = o.ctx.label;
-    for (const g of o.blocked) blocked.push(label ? { ...g, text: `${label}: ${g.text}` } : g);
-    for (const g of o.unknown) unknown.push(label ? { ...g, text: `${label}: ${g.text}` } : g);
     for (const r of o.allowedBy) allowedRefs.push(r);
     anyAllowed ||= o.anyAllowed;
   }
@@ -277,6 +326,7 @@ export function checkRequirement(
     range = unknown[0]!.by[0]?.range ?? policy.range;
   }
 
+  const parts = sharedParts(file, policy);
   const related: RelatedLocation[] = [];
   const seen = new Set([placeKey(range)]);
   let deciders = 0;
@@ -286,11 +336,11 @@ export function checkRequirement(
       if (seen.has(key)) continue;
       seen.add(key);
       // The first rules that also decide; a file of hundreds of alike rules lists a readable few.
-      if (deciders++ < MAX_LISTED * 2) related.push({ file: file.path, range: r.range, message: `also decides ${g.text}` });
+      if (deciders++ < MAX_LISTED * 2) related.push(alsoDecides(file, parts, r.range, g.text));
     }
   }
   if (!seen.has(placeKey(policy.range))) {
-    related.push({ file: file.path, range: policy.range, message: `${policy.name}: ${policy.scope}` });
+    related.push(parts.policyPlace);
   }
   if (config.allowedIps && outcomes.some((o) => o.ctx.universeKind === 'cidrs' && !req.destinations?.cidrs && req.id !== 'custom-turn-reachable')) {
     related.push({ file: config.allowedIps.file, range: config.allowedIps.range, message: `the platform's addresses come from this allowed-IP list (${config.allowedIps.count} entries)` });
@@ -317,11 +367,11 @@ export function checkRequirement(
     file: file.path,
     range,
     verdict,
-    policy: { name: policy.name, scope: policy.scope, range: policy.range },
+    policy: parts.policy,
     blocked,
     unknown,
     allowedBy,
-    related,
+    related: exact(related),
     fixes,
     citations: req.citations,
   };
@@ -330,15 +380,43 @@ export function checkRequirement(
 /** A flow's destination blocks as CIDR texts, for fixes; the same few lists are asked for again and again. */
 const CIDR_TEXTS = new WeakMap<IntervalSet, readonly string[]>();
 function cidrsOf(set: IntervalSet): string[] {
-  return [...getOrMake(CIDR_TEXTS, set, () => formatAddresses(set, 64).split(', '))];
+  return [...getOrMake(CIDR_TEXTS, set, cidrTexts)];
+}
+
+function cidrTexts(set: IntervalSet): readonly string[] {
+  return formatAddresses(set, 64).split(', ');
 }
 
 function firstNonEmpty(refs: Ref[], otherwise: () => Ref[]): Ref[] {
   return refs.length > 0 ? refs : otherwise();
 }
 
-function dedupe(refs: Ref[]): Ref[] {
+function dedupe(refs: Ref[]): readonly Ref[] {
+  if (refs.length === 0) return NONE;
   const m = new Map<number, Ref>();
   for (const r of refs) m.set(placeKey(r.range), r);
   return [...m.values()].sort((a, b) => a.range.start.line - b.range.start.line);
+}
+
+/**
+ * A finding keeps its arrays for as long as its result lives. An array built by pushes keeps
+ * spare room, so a finding keeps an exact copy of it, or the one shared empty array.
+ */
+const NONE: readonly never[] = Object.freeze([]);
+function exact<T>(items: T[]): readonly T[] {
+  return items.length === 0 ? NONE : items.slice();
+}
+
+/** The gaps of all of a requirement's flows, each named by its flow's label when it has one. */
+function gapsOfAll(outcomes: readonly FlowOutcome[], of: (o: FlowOutcome) => readonly Gap[]): readonly Gap[] {
+  if (outcomes.length === 1 && !outcomes[0]!.ctx.label) {
+    const gaps = of(outcomes[0]!);
+    return gaps.length === 0 ? NONE : gaps;
+  }
+  const all: Gap[] = [];
+  for (const o of outcomes) {
+    const label = o.ctx.label;
+    for (const g of of(o)) all.push(label ? { ...g, text: `${label}: ${g.text}` } : g);
+  }
+  return exact(all);
 }

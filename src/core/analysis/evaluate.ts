@@ -314,13 +314,25 @@ function matchKey(ctx: FlowContext, policy: Policy): string {
 const NO_HITS: readonly RuleHit[] = [];
 
 function matchesUnder(policy: Policy, key: string): Matches {
-  const cache = getOrMake(CACHES, policy, (): PolicyCache => ({ byKey: new Map(), facts: new Map() }));
-  return getOrMake(cache.byKey, key, (): Matches => ({ byChain: new Map(), facts: cache.facts }));
+  const cache = getOrMake(CACHES, policy, newPolicyCache);
+  return getOrMake(cache.byKey, key, newMatches, cache.facts);
+}
+
+function newPolicyCache(): PolicyCache {
+  return { byKey: new Map(), facts: new Map() };
+}
+
+function newMatches(_key: string, facts: FactsCache): Matches {
+  return { byChain: new Map(), facts };
 }
 
 /** The chain's rules' matches under one key. */
 function chainMatches(matches: Matches, chain: Chain): (readonly RuleHit[] | undefined)[] {
-  return getOrMake(matches.byChain, chain, () => new Array<readonly RuleHit[] | undefined>(chain.rules.length));
+  return getOrMake(matches.byChain, chain, newChainMatches);
+}
+
+function newChainMatches(chain: Chain): (readonly RuleHit[] | undefined)[] {
+  return new Array<readonly RuleHit[] | undefined>(chain.rules.length);
 }
 
 /** The parts of the flow a rule may match: none, one box, or (with --ports) a certain and an uncertain part. */

@@ -1,7 +1,7 @@
 // The evaluations a lint shares: each policy is evaluated once per protocol, direction,
 // connection state and destination kind, over the union of what the requirements ask,
 // and each requirement's check cuts its own flows out of that.
-import { getOrMake } from '../memo';
+import { getOrMake, newMap, newWeakMap } from '../memo';
 import { inFamily } from '../model/addresses';
 import type { IntervalSet } from '../model/intervals';
 import type { Policy } from '../model/policy';
@@ -20,7 +20,11 @@ export function appliesTo(req: Requirement, policy: Policy): boolean {
 
 /** Whether any rule of the policy tests the connection state (or TCP flags). */
 function testsState(policy: Policy): boolean {
-  return getOrMake(STATEFUL_RULES, policy, () => [...policy.chains.values()].some((c) => c.rules.some((r) => r.match.states !== undefined)));
+  return getOrMake(STATEFUL_RULES, policy, rulesTestState);
+}
+
+function rulesTestState(policy: Policy): boolean {
+  return [...policy.chains.values()].some((c) => c.rules.some((r) => r.match.states !== undefined));
 }
 const STATEFUL_RULES = new WeakMap<Policy, boolean>();
 
@@ -76,8 +80,7 @@ function statesOf(policy: Policy, ctx: FlowContext): FlowContext['state'][] {
 /** A requirement's flows under one configuration, computed once per configuration. */
 const CONTEXTS = new WeakMap<ReadinessConfig, WeakMap<Requirement, FlowContext[]>>();
 export function contextsOf(req: Requirement, config: ReadinessConfig): FlowContext[] {
-  const byReq = getOrMake(CONTEXTS, config, () => new WeakMap<Requirement, FlowContext[]>());
-  return getOrMake(byReq, req, () => flowContexts(req, config));
+  return getOrMake(getOrMake(CONTEXTS, config, newWeakMap<Requirement, FlowContext[]>), req, flowContexts, config);
 }
 
 /**
@@ -128,7 +131,7 @@ function evaluateWhole(policy: Policy, ctx: FlowContext, state: FlowContext['sta
   const addrs = inFamily(ctx.universe, policy.family);
   // Asked outside a prepared space: this flow alone.
   if (!wide || !wide.ports.covers(ctx.remotePorts) || !wide.addrs.covers(addrs)) return evaluateOver(policy, ctx, state, ctx.remotePorts, addrs);
-  const byKey = getOrMake(EVALUATED, policy, () => new Map<string, Evaluated>());
+  const byKey = getOrMake(EVALUATED, policy, newMap<string, Evaluated>);
   const shared = wide.key ?? key;
   let e = byKey.get(shared);
   // A policy linted again with another configuration asks about another space.

@@ -1,5 +1,5 @@
 import IPCIDR from 'ip-cidr';
-import { getOrMake } from '../memo';
+import { getOrMake, newMap } from '../memo';
 import { IntervalSet } from './intervals';
 
 /**
@@ -125,10 +125,13 @@ export function familySpace(family: Family | 'any'): IntervalSet {
 
 const IN_FAMILY = new WeakMap<IntervalSet, Map<string, IntervalSet>>();
 
+function familyPart(family: Family | 'any', set: IntervalSet): IntervalSet {
+  return set.intersect(familySpace(family));
+}
+
 /** The set's addresses of one family; the same set object for the same inputs, so later operations can short-cut. */
 export function inFamily(set: IntervalSet, family: Family | 'any'): IntervalSet {
-  const byFamily = getOrMake(IN_FAMILY, set, () => new Map<string, IntervalSet>());
-  return getOrMake(byFamily, family, () => set.intersect(familySpace(family)));
+  return getOrMake(getOrMake(IN_FAMILY, set, newMap<string, IntervalSet>), family, familyPart, set);
 }
 
 function formatV6(n: bigint): string {

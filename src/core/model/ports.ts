@@ -23,9 +23,19 @@ export const CLIENT_EPHEMERAL_PORTS = portRange(1024, 65535);
 /** "443", "1025-65535", "80, 443, 10000-19999". */
 export function formatPorts(set: IntervalSet): string {
   if (set.isEmpty()) return 'no ports';
-  return set.intervals.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(', ');
+  // Port numbers are small: read as numbers, without the sets' bigint view.
+  const ends = set.numberEndpoints();
+  let out = '';
+  for (let i = 0; i < ends.length; i += 2) {
+    const lo = ends[i]!;
+    const hi = ends[i + 1]!;
+    out += `${i === 0 ? '' : ', '}${lo === hi ? lo : `${lo}-${hi}`}`;
+  }
+  return out;
 }
 
+const PROTOCOL_NAMES: Readonly<Record<Protocol, string>> = { tcp: 'TCP', udp: 'UDP' };
+
 export function formatFlow(protocol: Protocol, ports: IntervalSet): string {
-  return `${protocol.toUpperCase()} ${formatPorts(ports)}`;
+  return `${PROTOCOL_NAMES[protocol] ?? String(protocol).toUpperCase()} ${formatPorts(ports)}`;
 }

@@ -307,16 +307,27 @@ export class Region {
 
   /** Groups the region into (ports, addresses) pairs with equal address sets, merged along the port axis. */
   boxes(): { ports: IntervalSet; addrs: IntervalSet }[] {
+    const segs = this.segments;
+    // Asked of every gap of every flow, most of them empty or one box: those without grouping.
+    if (segs.length === 0) return [];
+    if (segs.length === 1) return [{ ports: IntervalSet.fromSortedNumbers([segs[0]!.lo, segs[0]!.hi]), addrs: segs[0]!.addrs }];
     const groups: { ends: number[]; addrs: IntervalSet }[] = [];
-    for (const s of this.segments) {
+    for (const s of segs) {
       // Segments in port order: each group's ports come out ordered as well.
-      const g = groups.find((x) => x.addrs === s.addrs) ?? groups.find((x) => x.addrs.equals(s.addrs));
+      let g = groupOf(groups, s.addrs);
       if (g) g.ends.push(s.lo, s.hi);
-      else groups.push({ ends: [s.lo, s.hi], addrs: s.addrs });
+      else groups.push((g = { ends: [s.lo, s.hi], addrs: s.addrs }));
     }
     return groups.map((g) => ({ ports: IntervalSet.fromSortedNumbers(g.ends), addrs: g.addrs }));
   }
 
+}
+
+/** The group of these addresses: the same set object, failing that an equal set. */
+function groupOf<G extends { readonly addrs: IntervalSet }>(groups: readonly G[], addrs: IntervalSet): G | undefined {
+  for (const g of groups) if (g.addrs === addrs) return g;
+  for (const g of groups) if (g.addrs.equals(addrs)) return g;
+  return undefined;
 }
 
 /**
