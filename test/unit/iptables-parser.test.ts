@@ -750,3 +750,30 @@ test('fixture files are detected by content and read without parse errors', () =
     assert.deepEqual(diags(lint(text, id)), [], name);
   }
 });
+
+test('rules that match alike share one object of each set, and each keeps its own meaning', () => {
+  const text = save([
+    '-A OUTPUT -p udp -m udp --dport 3478 -m conntrack --ctstate NEW -j ACCEPT',
+    '-A OUTPUT -d 10.0.0.0/8 -p udp -m udp --dport 3478 -m conntrack --ctstate NEW -j DROP',
+    '-A OUTPUT -d 10.0.0.0/8 -p tcp -m tcp --dport 443 -j ACCEPT',
+    '-A OUTPUT -p udp -m udp --dport 3479 -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT',
+  ]);
+  const res = lint(text, 'iptables-save');
+  const rules = res.policies.find((p) => p.name === 'iptables OUTPUT')!.chains.get('OUTPUT')!.rules;
+  const [a, b, c, d] = rules.map((r) => r.match);
+  assert.equal(a!.protocols, b!.protocols, 'one {udp}');
+  assert.equal(a!.dstPorts, b!.dstPorts, 'one 3478');
+  assert.equal(a!.states, b!.states, 'one {new}');
+  assert.equal(b!.dstAddrs, c!.dstAddrs, 'one 10.0.0.0/8');
+  assert.equal(rules[0]!.target, rules[3]!.target, 'one ACCEPT');
+  // Sets that differ stay apart.
+  assert.notEqual(a!.protocols, c!.protocols);
+  assert.notEqual(a!.dstPorts, d!.dstPorts);
+  assert.notEqual(a!.states, d!.states);
+  assert.deepEqual([...d!.states!].sort(), ['established', 'new']);
+  assert.deepEqual(d!.dstPorts!.numberEndpoints(), [3479, 3479]);
+  // The first rule lets only the first packet out (state NEW), as if it shared nothing.
+  const f = one(res, 'udp-3478');
+  assert.equal(f.verdict, 'unmet');
+  assert.match(f.blocked![0]!.note ?? '', /only the first packet \(state NEW\) may leave/);
+});

@@ -55,19 +55,50 @@ export interface RuleMatch {
  */
 export function ruleMatch(m: RuleMatch): RuleMatch {
   return {
-    protocols: m.protocols,
-    dstPorts: m.dstPorts,
-    srcPorts: m.srcPorts,
-    eitherPorts: m.eitherPorts,
-    dstAddrs: m.dstAddrs,
-    srcAddrs: m.srcAddrs,
-    states: m.states,
+    protocols: m.protocols && sharedSet(m.protocols),
+    dstPorts: m.dstPorts && sharedIntervals(m.dstPorts),
+    srcPorts: m.srcPorts && sharedIntervals(m.srcPorts),
+    eitherPorts: m.eitherPorts && sharedIntervals(m.eitherPorts),
+    dstAddrs: m.dstAddrs && sharedIntervals(m.dstAddrs),
+    srcAddrs: m.srcAddrs && sharedIntervals(m.srcAddrs),
+    states: m.states && sharedSet(m.states),
     partialStates: m.partialStates,
     outInterface: m.outInterface,
     inInterface: m.inInterface,
     clusterPeers: m.clusterPeers,
     uncertain: m.uncertain,
   };
+}
+
+/**
+ * Thousands of rules match the same few protocol and state sets, ports and blocks: they share
+ * one object of each, which a parse result keeps for as long as it lives (and the collector
+ * copies while it is young). The sets are never changed once parsed. The tables are bounded.
+ */
+const SHARED_SETS = new Map<string, ReadonlySet<string>>();
+const SHARED_INTERVALS = new Map<string, IntervalSet>();
+const MAX_SHARED = 20_000;
+
+function sharedSet<T extends string>(set: ReadonlySet<T>): ReadonlySet<T> {
+  let key = '';
+  for (const v of set) key += `${v},`;
+  const known = SHARED_SETS.get(key);
+  if (known) return known as ReadonlySet<T>;
+  if (SHARED_SETS.size >= MAX_SHARED) SHARED_SETS.clear();
+  SHARED_SETS.set(key, set);
+  return set;
+}
+
+function sharedIntervals(set: IntervalSet): IntervalSet {
+  // Bigint sets (IPv6 blocks) are rarer and dearer to key: they stay as they are.
+  const ends = set.smallEndpoints();
+  if (!ends || ends.length > 16) return set;
+  const key = ends.join(',');
+  const known = SHARED_INTERVALS.get(key);
+  if (known) return known;
+  if (SHARED_INTERVALS.size >= MAX_SHARED) SHARED_INTERVALS.clear();
+  SHARED_INTERVALS.set(key, set);
+  return set;
 }
 
 export type Target =

@@ -404,16 +404,22 @@ function isFlagOnlyTargetOption(opt: string): boolean {
   return opt === '--log-tcp-sequence' || opt === '--log-tcp-options' || opt === '--log-ip-options' || opt === '--log-uid' || opt === '--log-macdecode' || opt === '--queue-bypass' || opt === '--queue-cpu-fanout' || opt === '--notrack';
 }
 
+/** The verdict targets carry nothing of their own: every rule shares one object of each. */
+const ACCEPT = { kind: 'accept' } as const;
+const DROP = { kind: 'drop' } as const;
+const REJECT = { kind: 'reject' } as const;
+const RETURN = { kind: 'return' } as const;
+
 function classifyTarget(name: string, goto: boolean): NonNullable<ParsedSpec['target']> {
   switch (name) {
     case 'ACCEPT':
-      return { kind: 'accept' };
+      return ACCEPT;
     case 'DROP':
-      return { kind: 'drop' };
+      return DROP;
     case 'REJECT':
-      return { kind: 'reject' };
+      return REJECT;
     case 'RETURN':
-      return { kind: 'return' };
+      return RETURN;
   }
   if (CONTINUING_TARGETS.has(name)) return { kind: 'continue', name };
   const opaque = OPAQUE_TARGETS[name];
