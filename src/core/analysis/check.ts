@@ -349,12 +349,8 @@ export function checkRequirement(
   const flowsToAllow: FlowToAllow[] = [];
   for (const o of outcomes) {
     for (const g of o.blocked) {
-      flowsToAllow.push({
-        protocol: g.protocol,
-        ports: g.ports,
-        direction: o.ctx.direction,
-        ...(o.ctx.universeKind === 'cidrs' && { cidrs: g.addresses?.split(', ') ?? cidrsOf(inFamily(o.ctx.universe, policy.family)) }),
-      });
+      const flow: FlowToAllow = { protocol: g.protocol, ports: g.ports, direction: o.ctx.direction };
+      flowsToAllow.push(o.ctx.universeKind === 'cidrs' ? { ...flow, cidrs: g.addresses?.split(', ') ?? cidrsOf(inFamily(o.ctx.universe, policy.family)) } : flow);
     }
   }
   const fixes = flowsToAllow.length > 0 && format.fix ? format.fix({ file, policy, requirement: req, flows: flowsToAllow, blockedAt: range }) : [];
@@ -379,8 +375,8 @@ export function checkRequirement(
 
 /** A flow's destination blocks as CIDR texts, for fixes; the same few lists are asked for again and again. */
 const CIDR_TEXTS = new WeakMap<IntervalSet, readonly string[]>();
-function cidrsOf(set: IntervalSet): string[] {
-  return [...getOrMake(CIDR_TEXTS, set, cidrTexts)];
+function cidrsOf(set: IntervalSet): readonly string[] {
+  return getOrMake(CIDR_TEXTS, set, cidrTexts);
 }
 
 function cidrTexts(set: IntervalSet): readonly string[] {

@@ -154,12 +154,20 @@ interface RuleSpec {
   readonly ports: { protocol: string; port: number; endPort?: number }[];
 }
 
+/** Whether a list of blocks is whole (not shortened); the same few lists come again and again. */
+const WHOLE_LISTS = new WeakMap<readonly string[], boolean>();
+function namesEveryBlock(cidrs: readonly string[]): boolean {
+  let whole = WHOLE_LISTS.get(cidrs);
+  if (whole === undefined) WHOLE_LISTS.set(cidrs, (whole = cidrs.length > 0 && cidrs.every((c) => c.includes('/') && parseCidr(c).ok)));
+  return whole;
+}
+
 function ruleSpecs(flows: readonly FlowToAllow[], family: string): RuleSpec[] {
   const groups = new Map<string, RuleSpec>();
   for (const f of flows) {
     if (f.direction !== 'egress') continue;
     // Address lists too long to print arrive shortened ("... and more"): then the rule names every address of the family.
-    const named = f.cidrs && f.cidrs.length > 0 && f.cidrs.every((c) => c.includes('/') && parseCidr(c).ok);
+    const named = f.cidrs !== undefined && namesEveryBlock(f.cidrs);
     const cidrs = named ? f.cidrs! : family === 'ipv4' ? ['0.0.0.0/0'] : family === 'ipv6' ? ['::/0'] : ['0.0.0.0/0', '::/0'];
     const key = cidrs.join(' ');
     let g = groups.get(key);
