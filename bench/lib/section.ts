@@ -22,7 +22,10 @@ export interface Timing {
   readonly median: number;
   readonly min: number;
   readonly max: number;
+  /** Samples taken. */
   readonly iterations: number;
+  /** Runs per sample (each sample is their mean). */
+  readonly batch: number;
 }
 
 export interface MeasureOptions {
@@ -30,6 +33,12 @@ export interface MeasureOptions {
   readonly iterations?: number;
   /** Fewer runs when the first one shows the default count would take longer than this. */
   readonly budgetMs?: number;
+  /**
+   * measurePair only: no GC is forced between runs, and runs are timed in batches of about
+   * this long (one run at least), each sample being a batch's mean. The collector's work is
+   * then counted where it falls, as in a process that lints file after file.
+   */
+  readonly steadyBatchMs?: number;
 }
 
 export class BenchContext {
@@ -86,11 +95,16 @@ export class BenchContext {
     let iterations = options.iterations ?? 9;
     const t = performance.now();
     let sink: unknown = a();
+    const t1 = performance.now();
     sink = b();
     const first = performance.now() - t;
-    if (first * (warmup + iterations) > (options.budgetMs ?? 30_000)) {
-      warmup = 1;
-      iterations = Math.max(3, Math.min(iterations, Math.floor((options.budgetMs ?? 30_000) / Math.max(first, 1))) | 1);
+    const steady = options.steadyBatchMs !== undefined;
+    // Runs per batch: enough for the slower of the two to fill a batch.
+    const batch = steady ? Math.max(1, Math.round(options.steadyBatchMs! / Math.max(t1 - t, performance.now() - t1, 1))) : 1;
+    if (first * batch * (warmup + iterations) > (options.budgetMs ?? 30_000)) {
+      // A slow pair still gets a second warm run: the first ones run while the engine compiles.
+      warmup = Math.min(warmup, 2);
+      iterations = Math.max(3, Math.min(iterations, Math.floor((options.budgetMs ?? 30_000) / Math.max(first * batch, 1)) - warmup) | 1);
     }
     for (let i = 1; i < warmup; i++) {
       sink = a();
@@ -100,20 +114,20 @@ export class BenchContext {
     const tb: number[] = [];
     for (let i = 0; i < iterations; i++) {
       for (const [fn, times] of [[a, ta], [b, tb]] as const) {
-        collectGarbage();
+        if (!steady) collectGarbage();
         const t0 = performance.now();
-        sink = fn();
-        times.push(performance.now() - t0);
+        for (let k = 0; k < batch; k++) sink = fn();
+        times.push((performance.now() - t0) / batch);
       }
     }
     keep(sink);
-    return [timing(ta), timing(tb)];
+    return [timing(ta, batch), timing(tb, batch)];
   }
 }
 
-function timing(times: number[]): Timing {
+function timing(times: number[], batch = 1): Timing {
   times.sort((x, y) => x - y);
-  return { median: median(times), min: times[0]!, max: times[times.length - 1]!, iterations: times.length };
+  return { median: median(times), min: times[0]!, max: times[times.length - 1]!, iterations: times.length, batch };
 }
 
 export function median(sorted: readonly number[]): number {
