@@ -252,6 +252,8 @@ const MAX_LISTED = 10;
 
 /** "line 4", "lines 4, 9 and 12", "lines 4, 9, 12, 15, 20 and 31 more". */
 function linesText(lines: Iterable<number>): string {
+  // One line, as most conditions stand on: nothing to sort.
+  if (Array.isArray(lines) && lines.length === 1) return `line ${lines[0] as number}`;
   // Line numbers are small integers: a typed array sorts them without a comparator.
   const all = Float64Array.from(lines).sort();
   const sorted: number[] = [];
