@@ -276,11 +276,18 @@ function summarizeReasons(byReason: ReadonlyMap<string, readonly number[]>): str
 
 /** The deciding rules of a gap, the first few by name and the rest counted. */
 function describeRefs(refs: readonly Ref[]): string {
+  if (refs.length === 1) return describeRef(refs[0]!);
   const named = refs.slice(0, 3).map(describeRef).join(' and ');
   return refs.length > 3 ? `${named} and ${refs.length - 3} more rules (${linesText(refs.slice(3).map((r) => r.range.start.line))})` : named;
 }
 
+/** A rule named in messages; the same rule (a policy's default deny, say) is named by many findings. */
+const REF_TEXTS = new WeakMap<Ref, string>();
 function describeRef(r: Ref): string {
+  return getOrMake(REF_TEXTS, r, refText);
+}
+
+function refText(r: Ref): string {
   return `${r.text.startsWith('policy') || r.text.startsWith('the ') ? r.text : `"${r.text}"`} (line ${r.range.start.line})`;
 }
 
