@@ -124,7 +124,7 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
   const unknownGaps: Gap[] = gapsOf(ctx, unknown, exact, universe).map((g) => {
     const gapRegion = Region.box(g.ports, g.addrs);
     const mine = about(g, gapRegion);
-    const why = undecidedBy(mine);
+    const why = undecidedBy(policy, mine, mine === pieces);
     // The reasons and rules of the pieces are shared with the other gaps that read them.
     let reasons: readonly string[] = why.reasons;
     if (partialNote) {
@@ -177,6 +177,7 @@ function sharedOutcome(policy: Policy, ctx: FlowContext, space: EvaluationSpace 
 export function forgetChecks(policy: Policy): void {
   OUTCOMES.delete(policy);
   SHARED_PARTS.delete(policy);
+  UNDECIDED.delete(policy);
   forgetEvaluations(policy);
 }
 
@@ -190,6 +191,8 @@ interface SharedParts {
   readonly policy: NonNullable<Finding['policy']>;
   readonly policyPlace: RelatedLocation;
   readonly alsoDecides: Map<SourceRange, Map<string, RelatedLocation>>;
+  /** Rules as messages name them. */
+  readonly refTexts: Map<Ref, string>;
 }
 const SHARED_PARTS = new WeakMap<Policy, SharedParts>();
 
@@ -202,6 +205,7 @@ function makeSharedParts(policy: Policy, file: SourceFile): SharedParts {
     policy: { name: policy.name, scope: policy.scope, range: policy.range },
     policyPlace: { file: file.path, range: policy.range, message: `${policy.name}: ${policy.scope}` },
     alsoDecides: new Map(),
+    refTexts: new Map(),
   };
 }
 
@@ -226,14 +230,17 @@ function makeFlowKey(ctx: FlowContext): string {
  * Why the points of some pieces are undecided: each reason once, with the lines it stands on
  * (a file of many alike rules gives a few reasons, not thousands), and the rules that leave
  * them undecided, failing those the rules that allow only some of their addresses. Flows
- * that read the same pieces (one evaluation, several block lists) share the answer.
+ * that read all the pieces of one evaluation (several block lists) share the answer, kept
+ * with the policy's other checks; a gap's own selection of pieces is read once, so kept nowhere.
  */
-const UNDECIDED = new WeakMap<readonly Piece[], { readonly reasons: readonly string[]; readonly by: Ref[] }>();
-function undecidedBy(pieces: readonly Piece[]): { readonly reasons: readonly string[]; readonly by: Ref[] } {
-  return getOrMake(UNDECIDED, pieces, makeUndecided);
+type Undecided = { readonly reasons: readonly string[]; readonly by: Ref[] };
+const UNDECIDED = new WeakMap<Policy, Map<readonly Piece[], Undecided>>();
+function undecidedBy(policy: Policy, pieces: readonly Piece[], shared: boolean): Undecided {
+  if (!shared) return makeUndecided(pieces);
+  return getOrMake(getOrMake(UNDECIDED, policy, newMap<readonly Piece[], Undecided>), pieces, makeUndecided);
 }
 
-function makeUndecided(pieces: readonly Piece[]): { readonly reasons: readonly string[]; readonly by: Ref[] } {
+function makeUndecided(pieces: readonly Piece[]): Undecided {
   const byReason = new Map<string, number[]>();
   for (const p of pieces) {
     for (const c of p.conditions) getOrMake(byReason, c.reason, newList<number>).push((c.range ?? p.decider.range).start.line);
@@ -275,16 +282,18 @@ function summarizeReasons(byReason: ReadonlyMap<string, readonly number[]>): str
 }
 
 /** The deciding rules of a gap, the first few by name and the rest counted. */
-function describeRefs(refs: readonly Ref[]): string {
-  if (refs.length === 1) return describeRef(refs[0]!);
-  const named = refs.slice(0, 3).map(describeRef).join(' and ');
+function describeRefs(refs: readonly Ref[], names: Map<Ref, string>): string {
+  if (refs.length === 1) return describeRef(refs[0]!, names);
+  const named = refs
+    .slice(0, 3)
+    .map((r) => describeRef(r, names))
+    .join(' and ');
   return refs.length > 3 ? `${named} and ${refs.length - 3} more rules (${linesText(refs.slice(3).map((r) => r.range.start.line))})` : named;
 }
 
-/** A rule named in messages; the same rule (a policy's default deny, say) is named by many findings. */
-const REF_TEXTS = new WeakMap<Ref, string>();
-function describeRef(r: Ref): string {
-  return getOrMake(REF_TEXTS, r, refText);
+/** A rule named in messages; the same rule (a policy's default deny, say) is named by many of its findings. */
+function describeRef(r: Ref, names: Map<Ref, string>): string {
+  return getOrMake(names, r, refText);
 }
 
 function refText(r: Ref): string {
@@ -317,14 +326,15 @@ export function checkRequirement(
   const allowedBy = dedupe(allowedRefs);
   const verdict = blocked.length > 0 ? (anyAllowed ? 'partially-met' : 'unmet') : unknown.length > 0 ? 'unknown' : 'met';
 
+  const shared = sharedParts(file, policy);
   const where = `${policy.name}`;
   let message: string;
   let range: SourceRange = policy.range;
   if (verdict === 'met') {
-    message = `${req.title}: met in ${where}${allowedBy[0] ? `, allowed by ${describeRef(allowedBy[0])}` : ''}.`;
+    message = `${req.title}: met in ${where}${allowedBy[0] ? `, allowed by ${describeRef(allowedBy[0], shared.refTexts)}` : ''}.`;
     range = allowedBy[0]?.range ?? policy.range;
   } else if (blocked.length > 0) {
-    const parts = blocked.map((g) => `${g.text} is blocked by ${describeRefs(g.by)}${g.note ? `: ${g.note}` : ''}`);
+    const parts = blocked.map((g) => `${g.text} is blocked by ${describeRefs(g.by, shared.refTexts)}${g.note ? `: ${g.note}` : ''}`);
     const allowedText = verdict === 'partially-met' ? ' The rest is allowed.' : '';
     const unknownText = unknown.length > 0 ? ` Undecided: ${unknown.map((g) => g.text).join('; ')}.` : '';
     message = `${req.title}: ${verdict === 'unmet' ? 'not met' : 'partially met'} in ${where}. ${parts.join('; ')}.${allowedText}${unknownText}`;
@@ -335,7 +345,6 @@ export function checkRequirement(
     range = unknown[0]!.by[0]?.range ?? policy.range;
   }
 
-  const parts = sharedParts(file, policy);
   const related: RelatedLocation[] = [];
   const seen = new Set([placeKey(range)]);
   let deciders = 0;
@@ -345,11 +354,11 @@ export function checkRequirement(
       if (seen.has(key)) continue;
       seen.add(key);
       // The first rules that also decide; a file of hundreds of alike rules lists a readable few.
-      if (deciders++ < MAX_LISTED * 2) related.push(alsoDecides(file, parts, r.range, g.text));
+      if (deciders++ < MAX_LISTED * 2) related.push(alsoDecides(file, shared, r.range, g.text));
     }
   }
   if (!seen.has(placeKey(policy.range))) {
-    related.push(parts.policyPlace);
+    related.push(shared.policyPlace);
   }
   if (config.allowedIps && outcomes.some((o) => o.ctx.universeKind === 'cidrs' && !req.destinations?.cidrs && req.id !== 'custom-turn-reachable')) {
     related.push({ file: config.allowedIps.file, range: config.allowedIps.range, message: `the platform's addresses come from this allowed-IP list (${config.allowedIps.count} entries)` });
@@ -372,7 +381,7 @@ export function checkRequirement(
     file: file.path,
     range,
     verdict,
-    policy: parts.policy,
+    policy: shared.policy,
     blocked,
     unknown,
     allowedBy,
