@@ -286,6 +286,7 @@ test('parseCidr agrees with the general parser on IPv4 texts', () => {
 for (const [name, offset] of [
   ['at the number-bigint boundary', (1n << 53n) - 12n],
   ['beyond it (IPv6-sized values)', 1n << 100n],
+  ['at the lower boundary (large negative values)', -(1n << 53n) - 12n],
 ] as const) {
   test(`IntervalSet: operations agree with point sets ${name}`, () => {
     const shifted = (list: readonly (readonly [number, number])[]) => IntervalSet.fromIntervals(list.map(([a, b]) => [BigInt(a) + offset, BigInt(b) + offset] as const));

@@ -3,54 +3,70 @@
  * Ports and addresses are both interval sets so that a verdict on
  * "UDP 1025-65535" is computed exactly rather than sampled.
  *
- * The interface speaks bigints, so that IPv6 addresses fit. Inside, a set whose
- * every endpoint is a safe integer (ports, IPv4 addresses in their mapped block)
- * keeps its endpoints as one flat array of numbers, [lo0, hi0, lo1, hi1, ...]:
- * JavaScript computes with numbers far faster than with bigints, and a flat array
- * is one allocation where pairs are one per interval. A set with larger values
- * keeps bigint pairs. The form follows from the values alone, so equal sets always
- * have the same form.
+ * The interface speaks bigints, so that IPv6 addresses fit. Inside, a set keeps its
+ * values that are safe integers (ports, IPv4 addresses in their mapped block) as one
+ * flat array of numbers, [lo0, hi0, lo1, hi1, ...], and only its other values (IPv6
+ * beyond the mapped block) as bigint pairs: JavaScript computes with numbers far faster
+ * than with bigints, and a flat array is one allocation where pairs are one per
+ * interval. A set of public IPv4 and IPv6 addresses thus does its IPv4 work in numbers.
+ * An interval across the boundary is kept as its two parts; the parts follow from the
+ * values alone, so equal sets always have equal parts, and each operation works part by part.
  */
 export type Interval = readonly [lo: bigint, hi: bigint];
 
 type Flat = readonly number[];
 
-/** Endpoints up to this stay numbers; one more than it (hi + 1) is still exact. */
+/** Values from SMALL_MIN to SMALL_MAX are numbers; one more than SMALL_MAX (hi + 1) is still exact. */
 const SMALL_MAX = BigInt(Number.MAX_SAFE_INTEGER) - 1n;
 const SMALL_MIN = -SMALL_MAX;
+const NO_PAIRS: readonly Interval[] = [];
+const NO_NUMBERS: Flat = [];
 
 function isSmall(v: bigint): boolean {
   return v >= SMALL_MIN && v <= SMALL_MAX;
 }
 
 export class IntervalSet {
-  static readonly EMPTY = new IntervalSet([], undefined);
+  static readonly EMPTY = new IntervalSet(NO_NUMBERS, NO_PAIRS);
 
   private bigView?: readonly Interval[];
   private pairView?: readonly (readonly [number, number])[];
 
   /**
-   * Exactly one form is set: `flat`, the endpoints as numbers, when every value is a
-   * safe integer; otherwise `big`, bigint pairs. Both are sorted, disjoint and non-adjacent.
+   * `flat`: the values from SMALL_MIN to SMALL_MAX, as numbers; `big`: the values outside
+   * that range, as bigint pairs (those below it first). Each part is sorted, disjoint and
+   * non-adjacent within itself.
    */
   private constructor(
-    private readonly flat: Flat | undefined,
-    private readonly big: readonly Interval[] | undefined,
+    private readonly flat: Flat,
+    private readonly big: readonly Interval[],
   ) {}
 
   private static ofFlat(flat: Flat): IntervalSet {
-    return flat.length === 0 ? IntervalSet.EMPTY : new IntervalSet(flat, undefined);
+    return flat.length === 0 ? IntervalSet.EMPTY : new IntervalSet(flat, NO_PAIRS);
   }
 
-  /** From normalised bigint pairs, in the form their values call for. */
+  private static ofParts(flat: Flat, big: readonly Interval[]): IntervalSet {
+    if (big.length === 0) return IntervalSet.ofFlat(flat);
+    return new IntervalSet(flat.length === 0 ? NO_NUMBERS : flat, big);
+  }
+
+  /** From normalised bigint pairs: each interval split into its number and bigint parts. */
   private static ofPairs(iv: readonly Interval[]): IntervalSet {
     if (iv.length === 0) return IntervalSet.EMPTY;
     if (isSmall(iv[0]![0]) && isSmall(iv[iv.length - 1]![1])) {
       const flat: number[] = [];
       for (const [lo, hi] of iv) flat.push(Number(lo), Number(hi));
-      return new IntervalSet(flat, undefined);
+      return new IntervalSet(flat, NO_PAIRS);
     }
-    return new IntervalSet(undefined, iv);
+    const flat: number[] = [];
+    const big: Interval[] = [];
+    for (const [lo, hi] of iv) {
+      if (lo < SMALL_MIN) big.push([lo, hi < SMALL_MIN ? hi : SMALL_MIN - 1n]);
+      if (hi >= SMALL_MIN && lo <= SMALL_MAX) flat.push(Number(lo > SMALL_MIN ? lo : SMALL_MIN), Number(hi < SMALL_MAX ? hi : SMALL_MAX));
+      if (hi > SMALL_MAX) big.push([lo > SMALL_MAX ? lo : SMALL_MAX + 1n, hi]);
+    }
+    return IntervalSet.ofParts(flat, big);
   }
 
   static of(lo: bigint, hi: bigint): IntervalSet {
@@ -86,13 +102,21 @@ export class IntervalSet {
     return IntervalSet.ofFlat(out);
   }
 
-  /** The intervals, as bigints. */
+  /** The intervals, as bigints; an interval across a boundary of the parts is one again. */
   get intervals(): readonly Interval[] {
-    if (this.big) return this.big;
     if (!this.bigView) {
-      const f = this.flat!;
-      const view: Interval[] = [];
-      for (let i = 0; i < f.length; i += 2) view.push([BigInt(f[i]!), BigInt(f[i + 1]!)]);
+      const f = this.flat;
+      const view: BigPair[] = [];
+      const add = (lo: bigint, hi: bigint) => {
+        const last = view[view.length - 1];
+        if (last && lo === last[1] + 1n) last[1] = hi;
+        else view.push([lo, hi]);
+      };
+      let k = 0;
+      const big = this.big;
+      while (k < big.length && big[k]![1] < SMALL_MIN) add(big[k]![0], big[k++]![1]);
+      for (let i = 0; i < f.length; i += 2) add(BigInt(f[i]!), BigInt(f[i + 1]!));
+      while (k < big.length) add(big[k]![0], big[k++]![1]);
       this.bigView = view;
     }
     return this.bigView;
@@ -100,9 +124,9 @@ export class IntervalSet {
 
   /** The intervals as numbers, for sets whose values are safe integers (ports). */
   numberIntervals(): readonly (readonly [number, number])[] {
-    if (this.big) return this.big.map(([lo, hi]) => [Number(lo), Number(hi)] as const);
+    if (this.big.length > 0) return this.intervals.map(([lo, hi]) => [Number(lo), Number(hi)] as const);
     if (!this.pairView) {
-      const f = this.flat!;
+      const f = this.flat;
       const view: [number, number][] = [];
       for (let i = 0; i < f.length; i += 2) view.push([f[i]!, f[i + 1]!]);
       this.pairView = view;
@@ -112,20 +136,19 @@ export class IntervalSet {
 
   /** The endpoints [lo0, hi0, lo1, hi1, ...] as numbers, for sets whose values are safe integers (ports). */
   numberEndpoints(): readonly number[] {
-    if (this.flat) return this.flat;
+    if (this.big.length === 0) return this.flat;
     const out: number[] = [];
-    for (const [lo, hi] of this.big!) out.push(Number(lo), Number(hi));
+    for (const [lo, hi] of this.intervals) out.push(Number(lo), Number(hi));
     return out;
   }
 
   /** The endpoints as numbers when every value is a safe integer, else undefined. */
   smallEndpoints(): readonly number[] | undefined {
-    return this.flat;
+    return this.big.length === 0 ? this.flat : undefined;
   }
 
   isEmpty(): boolean {
-    // Only the number form can be empty: EMPTY is the one empty set.
-    return this.flat !== undefined && this.flat.length === 0;
+    return this.flat.length === 0 && this.big.length === 0;
   }
 
   size(): bigint {
@@ -135,13 +158,12 @@ export class IntervalSet {
   }
 
   has(value: bigint): boolean {
-    if (this.flat) {
-      if (!isSmall(value)) return false;
+    if (isSmall(value)) {
       const v = Number(value);
       const i = firstEndingFromN(this.flat, v);
       return i < this.flat.length && this.flat[i]! <= v;
     }
-    const a = this.big!;
+    const a = this.big;
     let lo = 0;
     let hi = a.length - 1;
     while (lo <= hi) {
@@ -157,17 +179,24 @@ export class IntervalSet {
   union(other: IntervalSet): IntervalSet {
     if (other === this || other.isEmpty()) return this;
     if (this.isEmpty()) return other;
-    if (this.flat && other.flat) return IntervalSet.ofFlat(unionN(this.flat, other.flat));
-    return IntervalSet.ofPairs(unionB(this.intervals, other.intervals));
+    const flat = this.flat.length === 0 ? other.flat : other.flat.length === 0 ? this.flat : unionN(this.flat, other.flat);
+    if (this.big.length === 0 && other.big.length === 0) return IntervalSet.ofFlat(flat);
+    const big = this.big.length === 0 ? other.big : other.big.length === 0 ? this.big : unionB(this.big, other.big);
+    return IntervalSet.ofParts(flat, big);
   }
 
   /** The union of many sets, merged in pairs: each interval takes part in about log2(n) merges, not n. */
   static unionAll(sets: readonly IntervalSet[]): IntervalSet {
     let level = sets.filter((x) => !x.isEmpty());
     if (level.length === 0) return IntervalSet.EMPTY;
-    // Many sets of numbers (hosts, blocks), often hundreds: merged in one sweep (unionFlat).
-    const small = level.filter((x) => x.flat !== undefined);
-    if (small.length > 8) level = [IntervalSet.ofFlat(unionFlat(small.map((x) => x.flat!))), ...level.filter((x) => x.flat === undefined)];
+    // Many sets, often hundreds (hosts, blocks): their number parts merged in one sweep (unionFlat).
+    if (level.length > 8) {
+      const flat = unionFlat(level.map((x) => x.flat));
+      const bigs = level.filter((x) => x.big.length > 0);
+      let big: readonly Interval[] = NO_PAIRS;
+      for (const x of bigs) big = big.length === 0 ? x.big : unionB(big, x.big);
+      return IntervalSet.ofParts(flat, big);
+    }
     while (level.length > 1) {
       const next: IntervalSet[] = [];
       for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? level[i]!.union(level[i + 1]!) : level[i]!);
@@ -179,40 +208,37 @@ export class IntervalSet {
   intersect(other: IntervalSet): IntervalSet {
     if (other === this) return this;
     if (this.isEmpty() || other.isEmpty()) return IntervalSet.EMPTY;
-    if (this.flat && other.flat) {
-      const a = this.flat;
-      const b = other.flat;
+    const a = this.flat;
+    const b = other.flat;
+    if (this.big.length === 0 && other.big.length === 0) {
       // Enclosed in one interval of the other: the set itself.
       if (b.length === 2 && a[0]! >= b[0]! && a[a.length - 1]! <= b[1]!) return this;
       if (a.length === 2 && b[0]! >= a[0]! && b[b.length - 1]! <= a[1]!) return other;
       return IntervalSet.ofFlat(intersectN(a, b));
     }
-    const a = this.intervals;
-    const b = other.intervals;
-    if (b.length === 1 && a[0]![0] >= b[0]![0] && a[a.length - 1]![1] <= b[0]![1]) return this;
-    if (a.length === 1 && b[0]![0] >= a[0]![0] && b[b.length - 1]![1] <= a[0]![1]) return other;
-    return IntervalSet.ofPairs(intersectB(a, b));
+    const flat = a.length === 0 || b.length === 0 ? NO_NUMBERS : intersectN(a, b);
+    const big = this.big.length === 0 || other.big.length === 0 ? NO_PAIRS : intersectB(this.big, other.big);
+    return IntervalSet.ofParts(flat, big);
   }
 
   subtract(other: IntervalSet): IntervalSet {
     if (other === this) return IntervalSet.EMPTY;
     if (other.isEmpty() || this.isEmpty()) return this;
-    if (this.flat && other.flat) {
-      const r = subtractN(this.flat, other.flat);
-      return r === this.flat ? this : IntervalSet.ofFlat(r);
-    }
-    return IntervalSet.ofPairs(subtractB(this.intervals, other.intervals));
+    const flat = this.flat.length === 0 || other.flat.length === 0 ? this.flat : subtractN(this.flat, other.flat);
+    const big = this.big.length === 0 || other.big.length === 0 ? this.big : subtractB(this.big, other.big);
+    return flat === this.flat && big === this.big ? this : IntervalSet.ofParts(flat, big);
   }
 
   /** True when every value of `other` is in this set. */
   covers(other: IntervalSet): boolean {
     if (other === this || other.isEmpty()) return true;
     if (this.isEmpty()) return false;
-    if (this.flat && other.flat) return coversN(this.flat, other.flat);
-    const a = this.intervals;
+    if (other.flat.length > 0 && (this.flat.length === 0 || !coversN(this.flat, other.flat))) return false;
+    if (other.big.length === 0) return true;
+    const a = this.big;
     // Each interval of `other` must lie inside one interval of this set (they are non-adjacent).
     let i = 0;
-    for (const [lo, hi] of other.intervals) {
+    for (const [lo, hi] of other.big) {
       while (i < a.length && a[i]![1] < lo) i++;
       if (i >= a.length || a[i]![0] > lo || a[i]![1] < hi) return false;
     }
@@ -221,9 +247,9 @@ export class IntervalSet {
 
   overlaps(other: IntervalSet): boolean {
     if (this.isEmpty() || other.isEmpty()) return false;
-    if (this.flat && other.flat) return overlapsN(this.flat, other.flat);
-    const a = this.intervals;
-    const b = other.intervals;
+    if (this.flat.length > 0 && other.flat.length > 0 && overlapsN(this.flat, other.flat)) return true;
+    const a = this.big;
+    const b = other.big;
     let i = 0;
     let j = 0;
     while (i < a.length && j < b.length) {
@@ -236,18 +262,14 @@ export class IntervalSet {
 
   equals(other: IntervalSet): boolean {
     if (other === this) return true;
-    // The form follows from the values, so equal sets share it.
-    if (this.flat && other.flat) {
-      const a = this.flat;
-      const b = other.flat;
-      if (a.length !== b.length) return false;
-      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-      return true;
-    }
-    if (!this.big || !other.big || this.big.length !== other.big.length) return false;
-    const a = this.big;
-    const b = other.big;
-    for (let i = 0; i < a.length; i++) if (a[i]![0] !== b[i]![0] || a[i]![1] !== b[i]![1]) return false;
+    // The parts follow from the values, so equal sets have equal parts.
+    const a = this.flat;
+    const b = other.flat;
+    if (a.length !== b.length || this.big.length !== other.big.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    const x = this.big;
+    const y = other.big;
+    for (let i = 0; i < x.length; i++) if (x[i]![0] !== y[i]![0] || x[i]![1] !== y[i]![1]) return false;
     return true;
   }
 }
