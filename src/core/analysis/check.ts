@@ -152,14 +152,31 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
 }
 
 /**
+ * What the checks of one policy share, in one record per policy: the outcome of each flow,
+ * why the pieces of an evaluation are undecided, and what its findings have in common.
+ */
+interface PolicyChecks {
+  readonly outcomes: Map<string, { readonly space: EvaluationSpace | undefined; readonly outcome: FlowOutcome | undefined }>;
+  readonly undecided: Map<readonly Piece[], Undecided>;
+  parts?: SharedParts;
+}
+const CHECKS = new WeakMap<Policy, PolicyChecks>();
+
+function checksOf(policy: Policy): PolicyChecks {
+  return getOrMake(CHECKS, policy, newPolicyChecks);
+}
+
+function newPolicyChecks(): PolicyChecks {
+  return { outcomes: new Map(), undecided: new Map() };
+}
+
+/**
  * Requirements of several profiles ask about the same flow (TCP 443 to the platform, say):
  * its outcome in a policy is worked out once per evaluation space and reused, with the
  * asking requirement's own context (its label) put back.
  */
-const OUTCOMES = new WeakMap<Policy, Map<string, { readonly space: EvaluationSpace | undefined; readonly outcome: FlowOutcome | undefined }>>();
-
 function sharedOutcome(policy: Policy, ctx: FlowContext, space: EvaluationSpace | undefined): FlowOutcome | undefined {
-  const byFlow = getOrMake(OUTCOMES, policy, newMap<string, { readonly space: EvaluationSpace | undefined; readonly outcome: FlowOutcome | undefined }>);
+  const byFlow = checksOf(policy).outcomes;
   const key = flowKey(ctx);
   const known = byFlow.get(key);
   if (known && known.space === space) return known.outcome && (known.outcome.ctx === ctx ? known.outcome : { ...known.outcome, ctx });
@@ -175,9 +192,7 @@ function sharedOutcome(policy: Policy, ctx: FlowContext, space: EvaluationSpace 
  * policy again works them out again.
  */
 export function forgetChecks(policy: Policy): void {
-  OUTCOMES.delete(policy);
-  SHARED_PARTS.delete(policy);
-  UNDECIDED.delete(policy);
+  CHECKS.delete(policy);
   forgetEvaluations(policy);
 }
 
@@ -194,10 +209,9 @@ interface SharedParts {
   /** Rules as messages name them. */
   readonly refTexts: Map<Ref, string>;
 }
-const SHARED_PARTS = new WeakMap<Policy, SharedParts>();
-
 function sharedParts(file: SourceFile, policy: Policy): SharedParts {
-  return getOrMake(SHARED_PARTS, policy, makeSharedParts, file);
+  const checks = checksOf(policy);
+  return (checks.parts ??= makeSharedParts(policy, file));
 }
 
 function makeSharedParts(policy: Policy, file: SourceFile): SharedParts {
@@ -234,10 +248,9 @@ function makeFlowKey(ctx: FlowContext): string {
  * with the policy's other checks; a gap's own selection of pieces is read once, so kept nowhere.
  */
 type Undecided = { readonly reasons: readonly string[]; readonly by: Ref[] };
-const UNDECIDED = new WeakMap<Policy, Map<readonly Piece[], Undecided>>();
 function undecidedBy(policy: Policy, pieces: readonly Piece[], shared: boolean): Undecided {
   if (!shared) return makeUndecided(pieces);
-  return getOrMake(getOrMake(UNDECIDED, policy, newMap<readonly Piece[], Undecided>), pieces, makeUndecided);
+  return getOrMake(checksOf(policy).undecided, pieces, makeUndecided);
 }
 
 function makeUndecided(pieces: readonly Piece[]): Undecided {

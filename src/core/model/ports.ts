@@ -37,5 +37,5 @@ export function formatPorts(set: IntervalSet): string {
 const PROTOCOL_NAMES: Readonly<Record<Protocol, string>> = { tcp: 'TCP', udp: 'UDP' };
 
 export function formatFlow(protocol: Protocol, ports: IntervalSet): string {
-  return `${PROTOCOL_NAMES[protocol] ?? String(protocol).toUpperCase()} ${formatPorts(ports)}`;
+  return `${PROTOCOL_NAMES[protocol]} ${formatPorts(ports)}`;
 }
