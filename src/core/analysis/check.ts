@@ -1,14 +1,14 @@
 import { formatAddresses, inFamily } from '../model/addresses';
 import { getOrMake, newList, newMap } from '../memo';
-import type { Finding, Gap, RelatedLocation } from '../model/finding';
-import { severityOf } from '../model/finding';
+import type { Finding, Fix, Gap, RelatedLocation, Verdict } from '../model/finding';
+import { plainFinding, severityOf } from '../model/finding';
 import type { IntervalSet } from '../model/intervals';
 import type { Policy } from '../model/policy';
 import { formatFlow } from '../model/ports';
 import { Region } from '../model/region';
 import type { SourceFile, SourceRange } from '../model/source';
 import type { ReadinessConfig } from '../config/types';
-import type { Format, FlowToAllow } from '../formats/types';
+import type { Format, FixRequest, FlowToAllow } from '../formats/types';
 import type { Requirement } from '../requirements/types';
 import type { FlowContext, Piece } from './evaluate';
 import { contextsOf, evaluateStates, forgetEvaluations, type EvaluationSpace } from './space';
@@ -377,31 +377,98 @@ export function checkRequirement(
     related.push({ file: config.allowedIps.file, range: config.allowedIps.range, message: `the platform's addresses come from this allowed-IP list (${config.allowedIps.count} entries)` });
   }
 
-  const flowsToAllow: FlowToAllow[] = [];
+  // Only a blocked flow has something to allow.
+  const fixes = blocked.length > 0 && format.fix ? { format, request: { file, policy, requirement: req, blockedAt: range }, outcomes } : undefined;
+  return new FlowFinding(req, message, file.path, range, verdict, shared.policy, blocked, unknown, allowedBy, exact(related), fixes);
+}
+
+/** What a finding's fixes are made from when first read. */
+interface FixSource {
+  readonly format: Format;
+  readonly request: Omit<FixRequest, 'flows'>;
+  readonly outcomes: readonly FlowOutcome[];
+}
+
+/**
+ * A requirement's finding. Its fixes are made the first time they are read: an editor shows
+ * every finding as the file is typed but asks for the fixes at the cursor, and a file of a
+ * thousand policies has thousands of fixes, each a block of text in the file's own syntax.
+ * They are made from the file and policy as linted, which do not change, so they are the same
+ * whenever read. Written out as JSON, or copied with plainFinding, a finding has its fixes.
+ */
+class FlowFinding implements Finding {
+  readonly ruleId: string;
+  readonly level: Finding['level'];
+  readonly severity: Finding['severity'];
+  readonly message: string;
+  readonly file: string;
+  readonly range: SourceRange;
+  readonly verdict: Verdict;
+  readonly policy: NonNullable<Finding['policy']>;
+  readonly blocked: readonly Gap[];
+  readonly unknown: readonly Gap[];
+  readonly allowedBy: readonly Ref[];
+  readonly related: readonly RelatedLocation[];
+  readonly citations: Finding['citations'];
+  #fixes: FixSource | readonly Fix[] | undefined;
+
+  constructor(
+    req: Requirement,
+    message: string,
+    file: string,
+    range: SourceRange,
+    verdict: Verdict,
+    policy: NonNullable<Finding['policy']>,
+    blocked: readonly Gap[],
+    unknown: readonly Gap[],
+    allowedBy: readonly Ref[],
+    related: readonly RelatedLocation[],
+    fixes: FixSource | undefined,
+  ) {
+    this.ruleId = req.id;
+    this.level = req.level;
+    this.severity = severityOf(req.level);
+    this.message = message;
+    this.file = file;
+    this.range = range;
+    this.verdict = verdict;
+    this.policy = policy;
+    this.blocked = blocked;
+    this.unknown = unknown;
+    this.allowedBy = allowedBy;
+    this.related = related;
+    this.citations = req.citations;
+    this.#fixes = fixes;
+  }
+
+  get fixes(): readonly Fix[] {
+    const f = this.#fixes;
+    if (f === undefined) return NONE;
+    if (isFixList(f)) return f;
+    const made = exact(f.format.fix?.({ ...f.request, flows: flowsToAllow(f.outcomes, f.request.policy) }) ?? []);
+    this.#fixes = made;
+    return made;
+  }
+
+  toJSON(): Finding {
+    return plainFinding(this);
+  }
+}
+
+function isFixList(f: FixSource | readonly Fix[]): f is readonly Fix[] {
+  return Array.isArray(f);
+}
+
+/** The blocked flows a fix is to allow, to the blocks of each flow's universe when it has published ones. */
+function flowsToAllow(outcomes: readonly FlowOutcome[], policy: Policy): FlowToAllow[] {
+  const flows: FlowToAllow[] = [];
   for (const o of outcomes) {
     for (const g of o.blocked) {
       const flow: FlowToAllow = { protocol: g.protocol, ports: g.ports, direction: o.ctx.direction };
-      flowsToAllow.push(o.ctx.universeKind === 'cidrs' ? { ...flow, cidrs: g.addresses?.split(', ') ?? cidrsOf(inFamily(o.ctx.universe, policy.family)) } : flow);
+      flows.push(o.ctx.universeKind === 'cidrs' ? { ...flow, cidrs: g.addresses?.split(', ') ?? cidrsOf(inFamily(o.ctx.universe, policy.family)) } : flow);
     }
   }
-  const fixes = flowsToAllow.length > 0 && format.fix ? format.fix({ file, policy, requirement: req, flows: flowsToAllow, blockedAt: range }) : [];
-
-  return {
-    ruleId: req.id,
-    level: req.level,
-    severity: severityOf(req.level),
-    message,
-    file: file.path,
-    range,
-    verdict,
-    policy: shared.policy,
-    blocked,
-    unknown,
-    allowedBy,
-    related: exact(related),
-    fixes,
-    citations: req.citations,
-  };
+  return flows;
 }
 
 /** A flow's destination blocks as CIDR texts, for fixes; the same few lists are asked for again and again. */

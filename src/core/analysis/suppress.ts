@@ -1,4 +1,4 @@
-import type { Finding } from '../model/finding';
+import { plainFinding, type Finding } from '../model/finding';
 import { lineIndexOf, type SourceRange } from '../model/source';
 import { diagnostic } from '../formats/diagnostics';
 
@@ -50,6 +50,6 @@ export function applySuppressions(findings: readonly Finding[], suppressions: re
   if (suppressions.length === 0) return [...findings];
   return findings.map((f) => {
     const s = suppressions.find((x) => x.line === f.range.start.line && x.ids.includes(f.ruleId));
-    return s ? { ...f, suppressed: { reason: s.reason, range: s.range } } : f;
+    return s ? { ...plainFinding(f), suppressed: { reason: s.reason, range: s.range } } : f;
   });
 }

@@ -10,7 +10,7 @@ export interface TextEdit {
   readonly newText: string;
 }
 
-/** A fix is data: edits in the file's own syntax, computed when linting. */
+/** A fix is data: edits in the file's own syntax, made by the file's format from the linted policy. */
 export interface Fix {
   readonly title: string;
   readonly edits: readonly TextEdit[];
@@ -55,9 +55,20 @@ export interface Finding {
   /** Rules that allow parts of the requirement (for hovers). */
   readonly allowedBy?: readonly { readonly range: SourceRange; readonly text: string }[];
   readonly related?: readonly RelatedLocation[];
+  /** A requirement's finding makes them when they are first read (see checkRequirement). */
   readonly fixes?: readonly Fix[];
   readonly citations?: readonly Citation[];
   readonly suppressed?: { readonly reason: string; readonly range: SourceRange };
+}
+
+/**
+ * The finding as a plain object, with its fixes: for copies with a field added and for
+ * output. A requirement's finding makes its fixes only when they are read (checkRequirement),
+ * so a spread of it alone would leave them out.
+ */
+export function plainFinding(f: Finding): Finding {
+  const fixes = f.fixes;
+  return fixes === undefined ? { ...f } : { ...f, fixes };
 }
 
 export function severityOf(level: Level): Severity {

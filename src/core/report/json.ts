@@ -1,3 +1,4 @@
+import { plainFinding } from '../model/finding';
 import { CATALOG_VERSION } from '../requirements/catalog';
 import { TOOL_VERSION } from './docs';
 import { isReportable, relativePath, type LintRun } from './results';
@@ -12,7 +13,7 @@ export function renderJson(run: LintRun): string {
         path: relativePath(run.cwd, f.file),
         format: f.format ?? null,
         policies: f.policies.map((p) => ({ name: p.name, scope: p.scope, direction: p.direction, mode: p.mode, range: p.range })),
-        findings: f.findings.map((x) => ({ ...x, file: relativePath(run.cwd, x.file), reportable: isReportable(x, run.threshold) })),
+        findings: f.findings.map((x) => ({ ...plainFinding(x), file: relativePath(run.cwd, x.file), reportable: isReportable(x, run.threshold) })),
       })),
     },
     null,
