@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lintText, type FileResult } from '../../src/core/analysis/lint';
 import { DEFAULT_CONFIG, type ReadinessConfig } from '../../src/core/config/types';
+import { renderJson } from '../../src/core/report/json';
 import type { Finding, TextEdit } from '../../src/core/model/finding';
 
 const CONFIG: ReadinessConfig = { ...DEFAULT_CONFIG, profiles: ['opentok'] };
@@ -171,4 +172,25 @@ test('CRLF files get CRLF line breaks', () => {
   const text = `${HEAD}  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - ports:\n        - port: 443\n`.replace(/\n/g, '\r\n');
   const fixed = fixAndCheck(text, 'NetworkPolicy clinic/web', 'udp-3478');
   assert.ok(!/[^\r]\n/.test(fixed), 'no bare line feed');
+});
+
+test('fixes are made when first read, the same on every read, and kept by JSON output and suppressed copies', () => {
+  const text = `${HEAD}  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - ports:\n        - port: 443\n`;
+  const f = only(lint(text), 'NetworkPolicy clinic/web', 'udp-3478');
+  const first = f.fixes;
+  assert.equal(first?.length, 1);
+  assert.equal(f.fixes, first, 'a second read gives the fixes made at the first');
+  // A finding with nothing blocked has none to make.
+  assert.deepEqual(only(lint(text), 'NetworkPolicy clinic/web', 'tcp-443-platform').fixes, []);
+
+  const json = JSON.parse(renderJson({ files: [lint(text)], threshold: 'required', cwd: '/' })) as { files: { findings: Finding[] }[] };
+  const written = json.files[0]!.findings.find((x) => x.ruleId === 'udp-3478');
+  assert.deepEqual(written?.fixes, JSON.parse(JSON.stringify(first)));
+  assert.deepEqual(JSON.parse(JSON.stringify(f)).fixes, JSON.parse(JSON.stringify(first)), 'a finding written as JSON on its own has its fixes');
+
+  const suppressed = `${HEAD}  podSelector: {}\n  policyTypes:\n    # opentok-readiness-disable-next-line udp-3478 -- media relayed over TCP here\n    - Egress\n  egress:\n    - ports:\n        - port: 443\n`;
+  const s = only(lint(suppressed), 'NetworkPolicy clinic/web', 'udp-3478');
+  assert.ok(s.suppressed, 'the finding is suppressed');
+  assert.equal(s.fixes?.length, 1, 'a suppressed copy keeps its fix');
+  assert.equal(s.fixes![0]!.title, first![0]!.title);
 });
