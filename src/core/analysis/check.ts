@@ -10,7 +10,7 @@ import type { SourceFile, SourceRange } from '../model/source';
 import type { ReadinessConfig } from '../config/types';
 import type { Format, FixRequest, FlowToAllow } from '../formats/types';
 import type { Requirement } from '../requirements/types';
-import type { FlowContext, Piece } from './evaluate';
+import type { Decider, FlowContext, Piece } from './evaluate';
 import { contextsOf, evaluateStates, forgetEvaluations, type EvaluationSpace } from './space';
 
 export { appliesTo, evaluationSpace, type EvaluationSpace } from './space';
@@ -21,7 +21,7 @@ interface FlowOutcome {
   readonly ctx: FlowContext;
   readonly blocked: Gap[];
   readonly unknown: Gap[];
-  readonly allowedBy: Ref[];
+  readonly allowedBy: readonly Ref[];
   readonly anyAllowed: boolean;
 }
 
@@ -33,19 +33,52 @@ function placeKey(range: SourceRange): number {
   return range.start.line * 2 ** 26 + range.start.column;
 }
 
-function refsOf(pieces: readonly Piece[], region: Region, pick: (p: Piece) => boolean): Ref[] {
-  return refsAmong(pieces, (p) => pick(p) && p.region.meets(region));
+function refsOf(refs: Refs, pieces: readonly Piece[], region: Region, pick: (p: Piece) => boolean): readonly Ref[] {
+  return refsAmong(refs, pieces, (p) => pick(p) && p.region.meets(region));
+}
+
+/**
+ * The rules of a policy as its findings name them: one Ref per decider, and one list of a
+ * rule alone (most gaps have one decider, the policy's default deny), shared by every gap
+ * and finding that names them, for as long as the lint result lives.
+ */
+interface Refs {
+  readonly byDecider: Map<Decider, Ref>;
+  readonly alone: Map<Ref, readonly Ref[]>;
+}
+
+function refOf(refs: Refs, d: Decider): Ref {
+  let r = refs.byDecider.get(d);
+  if (!r) refs.byDecider.set(d, (r = { range: d.range, text: d.text }));
+  return r;
 }
 
 /** The deciders of the picked pieces, each once, in file order. */
-function refsAmong(pieces: readonly Piece[], pick: (p: Piece) => boolean): Ref[] {
-  const out = new Map<number, Ref>();
+function refsAmong(refs: Refs, pieces: readonly Piece[], pick: (p: Piece) => boolean): readonly Ref[] {
+  let first: Piece | undefined;
+  let out: Map<number, Piece> | undefined;
   for (const p of pieces) {
     if (!pick(p)) continue;
+    if (!first) {
+      first = p;
+      continue;
+    }
     const key = placeKey(p.decider.range);
-    if (!out.has(key)) out.set(key, { range: p.decider.range, text: p.decider.text });
+    out ??= new Map([[placeKey(first.decider.range), first]]);
+    if (!out.has(key)) out.set(key, p);
   }
-  return [...out.values()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+  if (!first) return NONE;
+  if (!out || out.size === 1) {
+    const r = refOf(refs, first.decider);
+    return getOrMake(refs.alone, r, alone);
+  }
+  const list: Ref[] = [];
+  for (const p of out.values()) list.push(refOf(refs, p.decider));
+  return list.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+}
+
+function alone(r: Ref): readonly Ref[] {
+  return [r];
 }
 
 function gapsOf(ctx: FlowContext, region: Region, exactAddresses: boolean, universe: IntervalSet): { ports: IntervalSet; addrs: IntervalSet; text: string; addresses?: string }[] {
@@ -88,6 +121,7 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
   // All kept: the shared list itself, so that what is worked out from it is shared too (undecidedBy).
   const pieces = kept.length === evaluated.pieces.length ? evaluated.pieces : kept;
   const exact = ctx.universeKind === 'cidrs';
+  const refs = checksOf(policy).refs;
   let allowed: Region;
   let blocked: Region;
   let unknown: Region;
@@ -117,7 +151,7 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
       ports: portPairs(g.ports),
       text: g.text,
       ...(g.addresses && { addresses: g.addresses }),
-      by: refsAmong(about(g, gapRegion), (p) => p.outcome === 'deny'),
+      by: refsAmong(refs, about(g, gapRegion), (p) => p.outcome === 'deny'),
       ...(laterOnly().meets(gapRegion) && { note: 'only the first packet (state NEW) may leave; the packets after it (state ESTABLISHED) are dropped' }),
     };
   });
@@ -146,7 +180,7 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
     ctx,
     blocked: blockedGaps,
     unknown: unknownGaps,
-    allowedBy: refsOf(pieces, allowed, (p) => p.outcome === 'allow'),
+    allowedBy: refsOf(refs, pieces, allowed, (p) => p.outcome === 'allow'),
     anyAllowed: !allowed.isEmpty(),
   };
 }
@@ -158,6 +192,7 @@ function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpac
 interface PolicyChecks {
   readonly outcomes: Map<string, { readonly space: EvaluationSpace | undefined; readonly outcome: FlowOutcome | undefined }>;
   readonly undecided: Map<readonly Piece[], Undecided>;
+  readonly refs: Refs;
   parts?: SharedParts;
 }
 const CHECKS = new WeakMap<Policy, PolicyChecks>();
@@ -167,7 +202,7 @@ function checksOf(policy: Policy): PolicyChecks {
 }
 
 function newPolicyChecks(): PolicyChecks {
-  return { outcomes: new Map(), undecided: new Map() };
+  return { outcomes: new Map(), undecided: new Map(), refs: { byDecider: new Map(), alone: new Map() } };
 }
 
 /**
@@ -205,6 +240,8 @@ export function forgetChecks(policy: Policy): void {
 interface SharedParts {
   readonly policy: NonNullable<Finding['policy']>;
   readonly policyPlace: RelatedLocation;
+  /** [policyPlace], the related places of most findings. */
+  readonly policyOnly: readonly RelatedLocation[];
   readonly alsoDecides: Map<SourceRange, Map<string, RelatedLocation>>;
   /** Rules as messages name them. */
   readonly refTexts: Map<Ref, string>;
@@ -215,9 +252,11 @@ function sharedParts(file: SourceFile, policy: Policy): SharedParts {
 }
 
 function makeSharedParts(policy: Policy, file: SourceFile): SharedParts {
+  const policyPlace = { file: file.path, range: policy.range, message: `${policy.name}: ${policy.scope}` };
   return {
     policy: { name: policy.name, scope: policy.scope, range: policy.range },
-    policyPlace: { file: file.path, range: policy.range, message: `${policy.name}: ${policy.scope}` },
+    policyPlace,
+    policyOnly: [policyPlace],
     alsoDecides: new Map(),
     refTexts: new Map(),
   };
@@ -247,13 +286,14 @@ function makeFlowKey(ctx: FlowContext): string {
  * that read all the pieces of one evaluation (several block lists) share the answer, kept
  * with the policy's other checks; a gap's own selection of pieces is read once, so kept nowhere.
  */
-type Undecided = { readonly reasons: readonly string[]; readonly by: Ref[] };
+type Undecided = { readonly reasons: readonly string[]; readonly by: readonly Ref[] };
 function undecidedBy(policy: Policy, pieces: readonly Piece[], shared: boolean): Undecided {
-  if (!shared) return makeUndecided(pieces);
-  return getOrMake(checksOf(policy).undecided, pieces, makeUndecided);
+  const checks = checksOf(policy);
+  if (!shared) return makeUndecided(pieces, checks.refs);
+  return getOrMake(checks.undecided, pieces, makeUndecided, checks.refs);
 }
 
-function makeUndecided(pieces: readonly Piece[]): Undecided {
+function makeUndecided(pieces: readonly Piece[], refs: Refs): Undecided {
   const byReason = new Map<string, number[]>();
   for (const p of pieces) {
     for (const c of p.conditions) getOrMake(byReason, c.reason, newList<number>).push((c.range ?? p.decider.range).start.line);
@@ -261,8 +301,8 @@ function makeUndecided(pieces: readonly Piece[]): Undecided {
   return {
     reasons: summarizeReasons(byReason),
     by: firstNonEmpty(
-      refsAmong(pieces, (p) => p.conditions.length > 0 || p.outcome === 'unknown'),
-      () => refsAmong(pieces, (p) => p.outcome === 'allow'),
+      refsAmong(refs, pieces, (p) => p.conditions.length > 0 || p.outcome === 'unknown'),
+      () => refsAmong(refs, pieces, (p) => p.outcome === 'allow'),
     ),
   };
 }
@@ -330,13 +370,10 @@ export function checkRequirement(
   if (outcomes.length === 0) return undefined;
   const blocked = gapsOfAll(outcomes, (o) => o.blocked);
   const unknown = gapsOfAll(outcomes, (o) => o.unknown);
-  const allowedRefs: Ref[] = [];
   let anyAllowed = false;
-  for (const o of outcomes) {
-    for (const r of o.allowedBy) allowedRefs.push(r);
-    anyAllowed ||= o.anyAllowed;
-  }
-  const allowedBy = dedupe(allowedRefs);
+  for (const o of outcomes) anyAllowed ||= o.anyAllowed;
+  // One flow, as most requirements have: its rules are listed once each, in file order, already.
+  const allowedBy = outcomes.length === 1 ? exactOrNone(outcomes[0]!.allowedBy) : dedupe(outcomes.flatMap((o) => o.allowedBy));
   const verdict = blocked.length > 0 ? (anyAllowed ? 'partially-met' : 'unmet') : unknown.length > 0 ? 'unknown' : 'met';
 
   const shared = sharedParts(file, policy);
@@ -344,42 +381,49 @@ export function checkRequirement(
   let message: string;
   let range: SourceRange = policy.range;
   if (verdict === 'met') {
-    message = `${req.title}: met in ${where}${allowedBy[0] ? `, allowed by ${describeRef(allowedBy[0], shared.refTexts)}` : ''}.`;
+    message = allowedBy[0] ? flat(req.title, ': met in ', where, ', allowed by ', describeRef(allowedBy[0], shared.refTexts), '.') : flat(req.title, ': met in ', where, '.');
     range = allowedBy[0]?.range ?? policy.range;
   } else if (blocked.length > 0) {
     const parts = blocked.map((g) => `${g.text} is blocked by ${describeRefs(g.by, shared.refTexts)}${g.note ? `: ${g.note}` : ''}`);
     const allowedText = verdict === 'partially-met' ? ' The rest is allowed.' : '';
     const unknownText = unknown.length > 0 ? ` Undecided: ${unknown.map((g) => g.text).join('; ')}.` : '';
-    message = `${req.title}: ${verdict === 'unmet' ? 'not met' : 'partially met'} in ${where}. ${parts.join('; ')}.${allowedText}${unknownText}`;
+    message = flat(req.title, verdict === 'unmet' ? ': not met' : ': partially met', ' in ', where, '. ', parts.join('; '), '.', allowedText, unknownText);
     range = blocked[0]!.by[0]?.range ?? policy.range;
   } else {
     const parts = unknown.map((g) => `${g.text}: ${(g.reasons ?? []).join('; ') || 'undecided'}`);
-    message = `${req.title}: cannot be decided from ${where}. ${parts.join('. ')}.`;
+    message = flat(req.title, ': cannot be decided from ', where, '. ', parts.join('. '), '.');
     range = unknown[0]!.by[0]?.range ?? policy.range;
   }
 
   const related: RelatedLocation[] = [];
-  const seen = new Set([placeKey(range)]);
+  // Places named already: the finding's own, and the deciders listed. Most gaps are decided where
+  // the finding stands (the policy's default deny), so the set is made only for another place.
+  const here = placeKey(range);
+  let seen: Set<number> | undefined;
   let deciders = 0;
-  for (const g of [...blocked, ...unknown]) {
-    for (const r of g.by) {
-      const key = placeKey(r.range);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      // The first rules that also decide; a file of hundreds of alike rules lists a readable few.
-      if (deciders++ < MAX_LISTED * 2) related.push(alsoDecides(file, shared, r.range, g.text));
+  for (const gaps of [blocked, unknown]) {
+    for (const g of gaps) {
+      for (const r of g.by) {
+        const key = placeKey(r.range);
+        if (key === here || seen?.has(key)) continue;
+        (seen ??= new Set()).add(key);
+        // The first rules that also decide; a file of hundreds of alike rules lists a readable few.
+        if (deciders++ < MAX_LISTED * 2) related.push(alsoDecides(file, shared, r.range, g.text));
+      }
     }
   }
-  if (!seen.has(placeKey(policy.range))) {
-    related.push(shared.policyPlace);
-  }
+  const policyKey = placeKey(policy.range);
+  const policyNamed = policyKey === here || !!seen?.has(policyKey);
+  if (!policyNamed) related.push(shared.policyPlace);
   if (config.allowedIps && outcomes.some((o) => o.ctx.universeKind === 'cidrs' && !req.destinations?.cidrs && req.id !== 'custom-turn-reachable')) {
     related.push({ file: config.allowedIps.file, range: config.allowedIps.range, message: `the platform's addresses come from this allowed-IP list (${config.allowedIps.count} entries)` });
   }
 
   // Only a blocked flow has something to allow.
   const fixes = blocked.length > 0 && format.fix ? { format, request: { file, policy, requirement: req, blockedAt: range }, outcomes } : undefined;
-  return new FlowFinding(req, message, file.path, range, verdict, shared.policy, blocked, unknown, allowedBy, exact(related), fixes);
+  // Only the policy, as most findings relate: the policy's one list of it.
+  const relatedList = related.length === 1 && related[0] === shared.policyPlace ? shared.policyOnly : exact(related);
+  return new FlowFinding(req, message, file.path, range, verdict, shared.policy, blocked, unknown, allowedBy, relatedList, fixes);
 }
 
 /** What a finding's fixes are made from when first read. */
@@ -481,8 +525,21 @@ function cidrTexts(set: IntervalSet): readonly string[] {
   return formatAddresses(set, 64).split(', ');
 }
 
-function firstNonEmpty(refs: Ref[], otherwise: () => Ref[]): Ref[] {
+function firstNonEmpty(refs: readonly Ref[], otherwise: () => readonly Ref[]): readonly Ref[] {
   return refs.length > 0 ? refs : otherwise();
+}
+
+/**
+ * A message as one flat string. Joined with + (or in a template), a string is a tree of its
+ * pieces, which the collector visits piece by piece for as long as the finding lives: a file
+ * of a thousand policies has tens of thousands of messages.
+ */
+function flat(...parts: string[]): string {
+  return parts.join('');
+}
+
+function exactOrNone<T>(items: readonly T[]): readonly T[] {
+  return items.length === 0 ? NONE : items;
 }
 
 function dedupe(refs: Ref[]): readonly Ref[] {
