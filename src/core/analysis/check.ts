@@ -8,7 +8,7 @@ import { formatFlow } from '../model/ports';
 import { Region } from '../model/region';
 import type { SourceFile, SourceRange } from '../model/source';
 import type { ReadinessConfig } from '../config/types';
-import type { Format, FixRequest, FlowToAllow } from '../formats/types';
+import type { Format, FlowToAllow } from '../formats/types';
 import type { Requirement } from '../requirements/types';
 import type { Decider, FlowContext, Piece } from './evaluate';
 import { contextsOf, evaluateStates, forgetEvaluations, type EvaluationSpace } from './space';
@@ -84,7 +84,7 @@ function alone(r: Ref): readonly Ref[] {
 function gapsOf(ctx: FlowContext, region: Region, exactAddresses: boolean, universe: IntervalSet): { ports: IntervalSet; addrs: IntervalSet; text: string; addresses?: string }[] {
   return region.boxes().map((b) => {
     const addresses = exactAddresses && !b.addrs.equals(universe) ? formatAddresses(b.addrs) : undefined;
-    const text = formatFlow(ctx.protocol, b.ports) + (addresses ? ` to ${addresses}` : '');
+    const text = addresses ? flat(formatFlow(ctx.protocol, b.ports), ' to ', addresses) : formatFlow(ctx.protocol, b.ports);
     return { ports: b.ports, addrs: b.addrs, text, ...(addresses && { addresses }) };
   });
 }
@@ -105,8 +105,23 @@ function partlyAllowedNote(kind: FlowContext['universeKind'], addresses: string)
   });
 }
 
-function portPairs(set: IntervalSet): [number, number][] {
-  return set.numberIntervals().map(([lo, hi]) => [lo, hi]);
+/**
+ * A gap's port ranges. The same few (TCP 80, UDP 3478, UDP 1025-65535...) are the gaps of
+ * thousands of flows: each list is made once and shared, which the findings keep read-only.
+ * The table is bounded.
+ */
+const PORT_PAIRS = new Map<string, readonly (readonly [number, number])[]>();
+const MAX_PORT_PAIRS = 10_000;
+function portPairs(set: IntervalSet): readonly (readonly [number, number])[] {
+  const ends = set.numberEndpoints();
+  const key = ends.join(',');
+  const known = PORT_PAIRS.get(key);
+  if (known) return known;
+  if (PORT_PAIRS.size >= MAX_PORT_PAIRS) PORT_PAIRS.clear();
+  const made: (readonly [number, number])[] = [];
+  for (let i = 0; i < ends.length; i += 2) made.push([ends[i]!, ends[i + 1]!]);
+  PORT_PAIRS.set(key, made);
+  return made;
 }
 
 function evaluateContext(policy: Policy, ctx: FlowContext, space: EvaluationSpace | undefined): FlowOutcome | undefined {
@@ -252,7 +267,7 @@ function sharedParts(file: SourceFile, policy: Policy): SharedParts {
 }
 
 function makeSharedParts(policy: Policy, file: SourceFile): SharedParts {
-  const policyPlace = { file: file.path, range: policy.range, message: `${policy.name}: ${policy.scope}` };
+  const policyPlace = { file: file.path, range: policy.range, message: flat(policy.name, ': ', policy.scope) };
   return {
     policy: { name: policy.name, scope: policy.scope, range: policy.range },
     policyPlace,
@@ -265,7 +280,7 @@ function makeSharedParts(policy: Policy, file: SourceFile): SharedParts {
 function alsoDecides(file: SourceFile, parts: SharedParts, range: SourceRange, what: string): RelatedLocation {
   const byText = getOrMake(parts.alsoDecides, range, newMap<string, RelatedLocation>);
   let place = byText.get(what);
-  if (!place) byText.set(what, (place = { file: file.path, range, message: `also decides ${what}` }));
+  if (!place) byText.set(what, (place = { file: file.path, range, message: flat('also decides ', what) }));
   return place;
 }
 
@@ -325,7 +340,7 @@ function linesText(lines: Iterable<number>): string {
 
 function summarizeReasons(byReason: ReadonlyMap<string, readonly number[]>): string[] {
   const all = [...byReason];
-  const out = all.slice(0, MAX_LISTED).map(([reason, lines]) => `${reason} (${linesText(lines)})`);
+  const out = all.slice(0, MAX_LISTED).map(([reason, lines]) => flat(reason, ' (', linesText(lines), ')'));
   if (all.length > MAX_LISTED) {
     const rest: number[] = [];
     for (let i = MAX_LISTED; i < all.length; i++) for (const n of all[i]![1]) rest.push(n);
@@ -350,7 +365,7 @@ function describeRef(r: Ref, names: Map<Ref, string>): string {
 }
 
 function refText(r: Ref): string {
-  return `${r.text.startsWith('policy') || r.text.startsWith('the ') ? r.text : `"${r.text}"`} (line ${r.range.start.line})`;
+  return r.text.startsWith('policy') || r.text.startsWith('the ') ? flat(r.text, ' (line ', String(r.range.start.line), ')') : flat('"', r.text, '" (line ', String(r.range.start.line), ')');
 }
 
 /** Checks one flow requirement against one policy. */
@@ -420,7 +435,7 @@ export function checkRequirement(
   }
 
   // Only a blocked flow has something to allow.
-  const fixes = blocked.length > 0 && format.fix ? { format, request: { file, policy, requirement: req, blockedAt: range }, outcomes } : undefined;
+  const fixes = blocked.length > 0 && format.fix ? { format, file, policy, requirement: req, outcomes } : undefined;
   // Only the policy, as most findings relate: the policy's one list of it.
   const relatedList = related.length === 1 && related[0] === shared.policyPlace ? shared.policyOnly : exact(related);
   return new FlowFinding(req, message, file.path, range, verdict, shared.policy, blocked, unknown, allowedBy, relatedList, fixes);
@@ -429,7 +444,9 @@ export function checkRequirement(
 /** What a finding's fixes are made from when first read. */
 interface FixSource {
   readonly format: Format;
-  readonly request: Omit<FixRequest, 'flows'>;
+  readonly file: SourceFile;
+  readonly policy: Policy;
+  readonly requirement: Requirement;
   readonly outcomes: readonly FlowOutcome[];
 }
 
@@ -489,7 +506,7 @@ class FlowFinding implements Finding {
     const f = this.#fixes;
     if (f === undefined) return NONE;
     if (isFixList(f)) return f;
-    const made = exact(f.format.fix?.({ ...f.request, flows: flowsToAllow(f.outcomes, f.request.policy) }) ?? []);
+    const made = exact(f.format.fix?.({ file: f.file, policy: f.policy, requirement: f.requirement, blockedAt: this.range, flows: flowsToAllow(f.outcomes, f.policy) }) ?? []);
     this.#fixes = made;
     return made;
   }
@@ -530,9 +547,10 @@ function firstNonEmpty(refs: readonly Ref[], otherwise: () => readonly Ref[]): r
 }
 
 /**
- * A message as one flat string. Joined with + (or in a template), a string is a tree of its
- * pieces, which the collector visits piece by piece for as long as the finding lives: a file
- * of a thousand policies has tens of thousands of messages.
+ * A text a finding keeps (its message, a gap's name, a reason), as one flat string. Joined
+ * with + (or in a template), a string is a tree of its pieces, which the collector visits
+ * piece by piece for as long as the finding lives: a file of a thousand policies has tens
+ * of thousands of them.
  */
 function flat(...parts: string[]): string {
   return parts.join('');
@@ -567,7 +585,7 @@ function gapsOfAll(outcomes: readonly FlowOutcome[], of: (o: FlowOutcome) => rea
   const all: Gap[] = [];
   for (const o of outcomes) {
     const label = o.ctx.label;
-    for (const g of of(o)) all.push(label ? { ...g, text: `${label}: ${g.text}` } : g);
+    for (const g of of(o)) all.push(label ? { ...g, text: flat(label, ': ', g.text) } : g);
   }
   return exact(all);
 }
