@@ -1,10 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import { lintText } from '../../src/core/analysis/lint';
 import { DEFAULT_CONFIG, type ReadinessConfig } from '../../src/core/config/types';
 import { formatById } from '../../src/core/formats/registry';
 import type { SourceFile } from '../../src/core/model/source';
 import { PROFILES } from '../../src/core/requirements/types';
 import { generateBlockList, generateIptablesSave, generateNetworkPolicies } from './generate';
-import { performance } from 'node:perf_hooks';
 import { type BenchContext, type BenchSection, collectGarbage, median, mib, ms } from './section';
 
 /** Targets from the product's definition of done. */

@@ -38,47 +38,31 @@ function refsOf(refs: Refs, pieces: readonly Piece[], region: Region, pick: (p: 
 }
 
 /**
- * The rules of a policy as its findings name them: one Ref per decider, and one list of a
- * rule alone (most gaps have one decider, the policy's default deny), shared by every gap
- * and finding that names them, for as long as the lint result lives.
+ * The rules of a policy as its findings name them: one Ref per decider, kept as the list of it
+ * alone (most gaps have one decider, the policy's default deny), shared by every gap and
+ * finding that names it, for as long as the lint result lives.
  */
-interface Refs {
-  readonly byDecider: Map<Decider, Ref>;
-  readonly alone: Map<Ref, readonly Ref[]>;
-}
+type Refs = Map<Decider, readonly [Ref]>;
 
-function refOf(refs: Refs, d: Decider): Ref {
-  let r = refs.byDecider.get(d);
-  if (!r) refs.byDecider.set(d, (r = { range: d.range, text: d.text }));
-  return r;
+function aloneOf(refs: Refs, d: Decider): readonly [Ref] {
+  let list = refs.get(d);
+  if (!list) refs.set(d, (list = [{ range: d.range, text: d.text }]));
+  return list;
 }
 
 /** The deciders of the picked pieces, each once, in file order. */
 function refsAmong(refs: Refs, pieces: readonly Piece[], pick: (p: Piece) => boolean): readonly Ref[] {
-  let first: Piece | undefined;
-  let out: Map<number, Piece> | undefined;
+  const out = new Map<number, Decider>();
   for (const p of pieces) {
     if (!pick(p)) continue;
-    if (!first) {
-      first = p;
-      continue;
-    }
     const key = placeKey(p.decider.range);
-    out ??= new Map([[placeKey(first.decider.range), first]]);
-    if (!out.has(key)) out.set(key, p);
+    if (!out.has(key)) out.set(key, p.decider);
   }
-  if (!first) return NONE;
-  if (!out || out.size === 1) {
-    const r = refOf(refs, first.decider);
-    return getOrMake(refs.alone, r, alone);
-  }
+  if (out.size === 0) return NONE;
+  if (out.size === 1) return aloneOf(refs, out.values().next().value!);
   const list: Ref[] = [];
-  for (const p of out.values()) list.push(refOf(refs, p.decider));
+  for (const d of out.values()) list.push(aloneOf(refs, d)[0]);
   return list.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
-}
-
-function alone(r: Ref): readonly Ref[] {
-  return [r];
 }
 
 function gapsOf(ctx: FlowContext, region: Region, exactAddresses: boolean, universe: IntervalSet): { ports: IntervalSet; addrs: IntervalSet; text: string; addresses?: string }[] {
@@ -217,7 +201,7 @@ function checksOf(policy: Policy): PolicyChecks {
 }
 
 function newPolicyChecks(): PolicyChecks {
-  return { outcomes: new Map(), undecided: new Map(), refs: { byDecider: new Map(), alone: new Map() } };
+  return { outcomes: new Map(), undecided: new Map(), refs: new Map() };
 }
 
 /**
@@ -388,7 +372,7 @@ export function checkRequirement(
   let anyAllowed = false;
   for (const o of outcomes) anyAllowed ||= o.anyAllowed;
   // One flow, as most requirements have: its rules are listed once each, in file order, already.
-  const allowedBy = outcomes.length === 1 ? exactOrNone(outcomes[0]!.allowedBy) : dedupe(outcomes.flatMap((o) => o.allowedBy));
+  const allowedBy = outcomes.length === 1 ? outcomes[0]!.allowedBy : dedupe(outcomes.flatMap((o) => o.allowedBy));
   const verdict = blocked.length > 0 ? (anyAllowed ? 'partially-met' : 'unmet') : unknown.length > 0 ? 'unknown' : 'met';
 
   const shared = sharedParts(file, policy);
@@ -554,10 +538,6 @@ function firstNonEmpty(refs: readonly Ref[], otherwise: () => readonly Ref[]): r
  */
 function flat(...parts: string[]): string {
   return parts.join('');
-}
-
-function exactOrNone<T>(items: readonly T[]): readonly T[] {
-  return items.length === 0 ? NONE : items;
 }
 
 function dedupe(refs: Ref[]): readonly Ref[] {
