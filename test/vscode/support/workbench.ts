@@ -63,10 +63,20 @@ export class Workbench {
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.parkMouse();
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible' });
+      try {
+        await input.fill(`>${title}`, { timeout: 5_000 });
+        break;
+      } catch (e) {
+        // A command run just before may still be moving the focus (to a view it opens), which
+        // closes the palette: it is opened again.
+        if (attempt >= 3 || (await input.isVisible())) throw e;
+        await this.parkMouse();
+      }
+    }
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     const row = rows.filter({ has: this.page.locator('.label-name', { hasText: title }) }).first();
     await row.waitFor({ state: 'visible', timeout: 15_000 });
